@@ -1,0 +1,173 @@
+"""The practice's facts, the reviewers registry and the disclaimer texts: editable data in `data/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote_plus
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+
+from healthpages.problems import Problem, ProblemsFound
+from healthpages.source import YamlDocument, parse_yaml
+from healthpages.validation import validate
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _uk_phone(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number) or \
+            phonenumbers.region_code_for_number(number) != "GB":
+        raise ValueError(f"'{value}' is not a valid UK phone number; write it as 0117 440 4224 or +44 117 440 4224")
+    return value
+
+
+UkPhone = Annotated[str, AfterValidator(_uk_phone)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Address(Strict):
+    street: Text
+    locality: str = ""
+    city: Text
+    postcode: Text
+    country: Text = "United Kingdom"
+    country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "GB"
+
+    @property
+    def lines(self) -> list[str]:
+        return [part for part in (self.street, self.locality, self.city, self.postcode, self.country) if part]
+
+    @property
+    def map_url(self) -> str:
+        return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(", ".join(self.lines))
+
+
+class Practitioner(Strict):
+    id: Slug
+    name: Text
+    honorific_prefix: str = ""
+    job_title: Text
+    summary: Text
+    experience: list[Text] = []
+    specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty value
+    profile: Text  # the docs page that holds the profile, with an optional #anchor
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific_prefix} {self.name}".strip()
+
+    @property
+    def anchor(self) -> str:
+        """The id of the profile's heading, taken from `profile` (page.md#anchor)."""
+        return self.profile.partition("#")[2] or self.id
+
+
+class Clinic(Strict):
+    id: Slug
+    name: Text
+    practitioner: Slug
+    address: Address
+    phone: UkPhone
+    website: HttpUrl
+
+    @property
+    def phone_e164(self) -> str:
+        number = phonenumbers.parse(self.phone, "GB")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @property
+    def phone_display(self) -> str:
+        number = phonenumbers.parse(self.phone, "GB")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+class Practice(Strict):
+    name: Text
+    description: Text
+    website: HttpUrl
+    default_clinic: Slug
+    practitioners: Annotated[list[Practitioner], Field(min_length=1)]
+    clinics: Annotated[list[Clinic], Field(min_length=1)]
+
+
+class Reviewer(Strict):
+    id: Slug
+    name: Text  # with the prefix clinicians use, for example "Dr Jane Doe"
+    role: Text
+    profile: Text  # docs page of the reviewer's profile, with an optional #anchor
+    credentials: str = ""
+    registration: str = ""  # for example a GMC number; leave empty until the clinician supplies it
+
+
+class Reviewers(Strict):
+    reviewers: list[Reviewer] = []
+
+
+class Disclaimer(Strict):
+    title: Text
+    paragraphs: Annotated[list[Text], Field(min_length=1)]
+
+
+class Disclaimers(Strict):
+    general: Disclaimer
+    variants: dict[Slug, Disclaimer] = {}  # each adds to the general text
+
+
+@dataclass(frozen=True)
+class SiteData:
+    practice: Practice
+    reviewers: dict[str, Reviewer]
+    disclaimers: Disclaimers
+
+    @property
+    def clinics(self) -> dict[str, Clinic]:
+        return {clinic.id: clinic for clinic in self.practice.clinics}
+
+    @property
+    def practitioners(self) -> dict[str, Practitioner]:
+        return {person.id: person for person in self.practice.practitioners}
+
+    @property
+    def disclaimer_variants(self) -> list[str]:
+        return ["general", *self.disclaimers.variants]
+
+
+def _load(model: type[Strict], path: Path, root: Path) -> tuple[Strict, YamlDocument, str]:
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    if not path.is_file():
+        raise ProblemsFound([Problem(shown, 1, "data file is missing")])
+    document = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    return validate(model, document, shown), document, shown
+
+
+def load_site_data(data_dir: Path, root: Path) -> SiteData:
+    """Load and check the three data files; problems name the data file and line."""
+    practice, document, shown = _load(Practice, data_dir / "practice.yml", root)
+    reviewers, _, _ = _load(Reviewers, data_dir / "reviewers.yml", root)
+    disclaimers, _, _ = _load(Disclaimers, data_dir / "disclaimers.yml", root)
+    problems = []
+    ids = {p.id for p in practice.practitioners}
+    for index, clinic in enumerate(practice.clinics):
+        if clinic.practitioner not in ids:
+            problems.append(Problem(shown, document.line_of(("clinics", index, "practitioner")),
+                                    f"unknown practitioner '{clinic.practitioner}'; known: {', '.join(sorted(ids))}",
+                                    f"clinics[{index + 1}].practitioner"))
+    clinic_ids = sorted(c.id for c in practice.clinics)
+    if practice.default_clinic not in clinic_ids:
+        problems.append(Problem(shown, document.line_of(("default_clinic",)),
+                                f"unknown clinic '{practice.default_clinic}'; known: {', '.join(clinic_ids)}",
+                                "default_clinic"))
+    if problems:
+        raise ProblemsFound(problems)
+    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers)

@@ -1,0 +1,88 @@
+"""Turn pydantic's validation errors into editor-facing problems with a file line each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from healthpages.problems import Problem, ProblemsFound
+from healthpages.source import YamlDocument
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return f"is not a known field; allowed here: {ctx.get('allowed', '')}".rstrip("; allowed here: ")
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"'{given}' is not a date; use YYYY-MM-DD, for example 2026-11-21"
+    if kind == "string_too_short":
+        return f"must be at least {ctx['min_length']} characters (it has {len(given)})"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters (it has {len(given)})"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} items (it has {ctx.get('actual_length', 0)})"
+    if kind == "too_long":
+        return f"allows at most {ctx['max_length']} items (it has {ctx.get('actual_length', 0)})"
+    if kind == "literal_error":
+        return f"'{given}' is not allowed; use {ctx['expected']}"
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "int_parsing"):
+        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping of fields",
+                    "model_type": "a mapping of fields", "int_type": "a whole number",
+                    "int_parsing": "a whole number"}[kind]
+        return f"must be {expected}, not {given!r}"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def field_name(loc: tuple[str | int, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
+        else:
+            parts.append(part)
+    return ".".join(parts)
+
+
+def validate(model: type[BaseModel], document: YamlDocument, path: str,
+             context: dict[str, Any] | None = None, extra_allowed: str = "") -> BaseModel:
+    """Validate parsed YAML into `model`, raising every problem at once with its line."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise ProblemsFound([Problem(path, document.first_line, "front matter must be a mapping of fields, "
+                                     "for example `title: ...`")])
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            # Union and discriminator branches add their tag to loc; keep the real field path.
+            loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("__")))
+            loc = tuple(p for p in loc if p not in getattr(model, "union_tags", ()))
+            message = _describe(item)
+            if item["type"] == "extra_forbidden":
+                allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1]))) or extra_allowed
+                message = f"is not a known field; allowed fields: {allowed}"
+            problems.append(Problem(path, document.line_of(loc), message, field_name(loc)))
+        raise ProblemsFound(problems) from None
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        current = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
+        if current is None:
+            return []
+    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
