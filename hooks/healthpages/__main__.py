@@ -1,0 +1,5 @@
+import sys
+
+from healthpages.cli import main
+
+sys.exit(main())
