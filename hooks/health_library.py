@@ -35,9 +35,11 @@ class _Build:
     """State of one build; replaced in on_config because `mkdocs serve` keeps hook modules loaded."""
 
     def __init__(self, config: MkDocsConfig, site: SiteData, today: date, release: bool) -> None:
-        self.root = Path(config.config_file_path).parent
-        self.docs_prefix = Path(config.docs_dir).relative_to(self.root).as_posix() \
-            if Path(config.docs_dir).is_relative_to(self.root) else config.docs_dir
+        self.root = Path(config.config_file_path).resolve().parent
+        # Problems name files as an editor sees them from where the command runs (the repository).
+        docs = Path(config.docs_dir).resolve()
+        cwd = Path.cwd().resolve()
+        self.docs_prefix = docs.relative_to(cwd).as_posix() if docs.is_relative_to(cwd) else docs.as_posix()
         self.site = site
         self.today = today
         self.release = release
@@ -68,7 +70,7 @@ def _fail(problems: list[Problem]) -> PluginError:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     settings = _settings(config)
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     try:
         site = load_site_data(root / settings.get("data_dir", "data"), root)
         today = today_from(settings.get("today"))

@@ -25,7 +25,10 @@ class Project:
     today: str | None
 
     def shown(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        """A path as the editor sees it from where the command runs (usually the repository)."""
+        path = path.resolve()
+        cwd = Path.cwd().resolve()
+        return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 
     def pages(self) -> list[Path]:
         return sorted(self.docs_dir.rglob("*.md"))

@@ -144,7 +144,9 @@ class SiteData:
 
 
 def _load(model: type[Strict], path: Path, root: Path) -> tuple[Strict, YamlDocument, str]:
-    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    path = path.resolve()
+    cwd = Path.cwd().resolve()
+    shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
     if not path.is_file():
         raise ProblemsFound([Problem(shown, 1, "data file is missing")])
     document = parse_yaml(path.read_text(encoding="utf-8"), shown)
