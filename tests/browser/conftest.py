@@ -1,0 +1,190 @@
+"""Browser tests: build the site once, serve it on 127.0.0.1 and drive it in Debian's Chromium.
+
+Playwright cannot download its own browsers on every machine, so the tests launch the system
+Chromium (`/usr/bin/chromium`, installed by `scripts/ensure-chromium`). Every page is opened through
+`open_page`, which records console errors, failed requests and every request URL, and aborts any
+request that leaves the local server, so a test can assert that a page loaded cleanly and privately.
+When a test fails, screenshots of the pages it opened are saved under `test-output/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from browser_site import VIEWPORTS, OpenedPage
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# The environment the README's build uses: a fixed "today" so review dates do not drift.
+BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "HEALTHPAGES_TODAY": "2026-11-21"}
+
+# Pages opened by the running test, for the screenshots taken when it fails.
+_OPEN_PAGES = pytest.StashKey[list[Page]]()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real site once per session, strictly, as `mkdocs build --strict` does."""
+    site_dir = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in BUILD_ENV.items():
+            env.setenv(name, value)
+        env.chdir(ROOT)  # problems name files relative to the repository, as editors see them
+        config = load_config(config_file=str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+        build(config)
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """Serve the built site on a free port of 127.0.0.1 for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        # A failure, not a skip: the README's test command installs it, so a missing browser is a
+        # broken setup that must not pass silently.
+        pytest.fail(
+            f"Debian's Chromium is missing ({CHROMIUM}). Install it with `scripts/ensure-chromium` "
+            "(or `apt-get install chromium` as root); Playwright's own browser download is not used.",
+            pytrace=False,
+        )
+    browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def open_page(
+    request: pytest.FixtureRequest, chromium: Browser, base_url: str
+) -> Iterator[Callable[..., OpenedPage]]:
+    """Open a path of the site in a fresh context: `open_page("/contact/", "360x800", dark=True)`."""
+    local = urlsplit(base_url).netloc
+    contexts: list[BrowserContext] = []
+    request.node.stash[_OPEN_PAGES] = []
+
+    def _open(path: str, viewport: str = "1280x800", *, dark: bool = False) -> OpenedPage:
+        context = chromium.new_context(
+            viewport=VIEWPORTS[viewport], color_scheme="dark" if dark else "light", reduced_motion="reduce"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        opened = OpenedPage(page, context)
+
+        def _route(route) -> None:  # noqa: ANN001 (playwright's Route)
+            url = route.request.url
+            if urlsplit(url).netloc == local:
+                route.continue_()
+            else:
+                opened.blocked.append(url)
+                route.abort("blockedbyclient")
+
+        # Context-wide, so requests from the search worker are recorded and routed too.
+        context.route("**/*", _route)
+        context.on("request", lambda req: opened.requests.append(req.url))
+        context.on(
+            "requestfailed",
+            lambda req: opened.failed.append(f"{req.method} {req.url}: {req.failure}"),
+        )
+        context.on(
+            "response",
+            lambda res: res.status >= 400 and opened.failed.append(f"{res.request.method} {res.url}: HTTP {res.status}"),
+        )
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and opened.console_errors.append(f"console.error: {msg.text} ({msg.location})"),
+        )
+        page.on("pageerror", lambda error: opened.console_errors.append(f"uncaught: {error}"))
+        request.node.stash[_OPEN_PAGES].append(page)
+        page.goto(base_url + path, wait_until="networkidle")
+        return opened
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:150]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When a test fails, screenshot each page it opened at both viewports, while they are still open."""
+    report = yield
+    pages = item.stash.get(_OPEN_PAGES, [])
+    if report.failed and report.when in ("setup", "call") and pages:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for number, page in enumerate(pages, start=1):
+            if page.is_closed():
+                continue
+            original = page.viewport_size
+            for name, size in VIEWPORTS.items():
+                target = SCREENSHOTS / f"{_safe_name(item.nodeid)}--page{number}--{name}.png"
+                try:
+                    page.set_viewport_size(size)
+                    page.screenshot(path=str(target), full_page=True, timeout=10_000)
+                    saved.append(str(target.relative_to(ROOT)))
+                except Exception as error:  # a screenshot must never hide the test's own failure
+                    report.sections.append(("screenshot", f"could not save {target}: {error}"))
+            if original:
+                try:
+                    page.set_viewport_size(original)
+                except Exception:
+                    pass
+        if saved:
+            report.sections.append(("screenshots", "\n".join(saved)))
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots() -> None:
+    """Screenshots from an earlier run would suggest failures that no longer happen."""
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()

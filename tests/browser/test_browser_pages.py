@@ -1,0 +1,135 @@
+"""Every audited page, at a phone and a laptop width: loads cleanly and privately, passes axe-core at
+WCAG 2.2 AA in both colour schemes, and has touch targets of at least 24 by 24 CSS pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from browser_site import PAGES, VIEWPORTS, OpenedPage
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Every (page, viewport) pair.
+PAGE_AT_SIZE = [pytest.param(path, size, id=f"{path}@{size}") for path in PAGES for size in VIEWPORTS]
+
+
+@pytest.mark.parametrize(("path", "viewport"), PAGE_AT_SIZE)
+def test_page_loads_without_errors_or_third_party_requests(
+    open_page: Callable[..., OpenedPage], base_url: str, path: str, viewport: str
+) -> None:
+    opened = open_page(path, viewport)
+    local = urlsplit(base_url).netloc
+
+    assert opened.page.title(), "the page did not render"
+    assert opened.console_errors == []
+    assert opened.failed == []
+    # Privacy: no fonts, scripts, images or beacons from anyone but the site itself.
+    assert opened.blocked == []
+    assert [url for url in opened.requests if urlsplit(url).netloc != local] == []
+    # The recorder sees the page's own requests (so an empty list above means something).
+    assert any(url.endswith("health.css") for url in opened.requests)
+
+
+def _axe_violations(opened: OpenedPage) -> list[str]:
+    page = opened.page
+    # Open every disclosure so the FAQ answers are checked too (axe skips hidden content).
+    page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    )
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}; nodes: {targets}")
+    return lines
+
+
+@pytest.mark.parametrize(("path", "viewport"), PAGE_AT_SIZE)
+def test_axe_finds_no_wcag22_aa_violations_in_light_and_dark(
+    open_page: Callable[..., OpenedPage], path: str, viewport: str
+) -> None:
+    failures: dict[str, list[str]] = {}
+    for scheme, dark in (("light", False), ("dark", True)):
+        opened = open_page(path, viewport, dark=dark)
+        # The palette follows prefers-color-scheme: Material's script sets the scheme on <body>.
+        expected = "slate" if dark else "default"
+        opened.page.wait_for_function(
+            "expected => document.body.dataset.mdColorScheme === expected", arg=expected, timeout=5_000
+        )
+        violations = _axe_violations(opened)
+        if violations:
+            failures[scheme] = violations
+    if failures:
+        report = "\n".join(f"[{scheme}] {line}" for scheme, lines in failures.items() for line in lines)
+        print(report)
+        pytest.fail(f"axe-core found WCAG 2.2 AA violations on {path} at {viewport}:\n{report}", pytrace=False)
+
+
+# Measures every visible control in the header and the main area, in the page.
+# WCAG 2.2 SC 2.5.8 (Target Size, Minimum), as applied here:
+# - a target passes when its box is at least 24 by 24 CSS pixels;
+# - spacing exception: an undersized target passes when a 24 px circle centred on its box meets no other
+#   target's box and no other undersized target's circle (centres at least 24 px apart);
+# - inline exception: an `a` whose parent is a p, li, td or dd that also holds running text on the same
+#   lines, that is a non-blank text node or an inline (display: inline) element with text other than the
+#   link. Text in block children does not count: a link alone on its line (a list of links, a card title,
+#   a link above a description paragraph) is a target that must be large enough.
+# Hidden controls are not targets: display:none, visibility:hidden, zero size, or wholly outside the page
+# horizontally (Material's off-canvas drawer on phones). Controls at opacity 0 still take taps, so they count.
+MEASURE_TARGETS = r"""
+() => {
+  const selector = "a[href], button, summary, input:not([type=hidden]), label[for]";
+  const scopes = [...document.querySelectorAll(".md-header, main")];
+  const width = document.documentElement.clientWidth;
+  const inline = (el) => {
+    const parent = el.parentElement;
+    if (el.tagName !== "A" || !parent || !["P", "LI", "TD", "DD"].includes(parent.tagName)) return false;
+    return [...parent.childNodes].some((node) => {
+      if (node === el) return false;
+      if (node.nodeType === Node.TEXT_NODE) return node.textContent.trim() !== "";
+      if (node.nodeType !== Node.ELEMENT_NODE) return false;
+      return getComputedStyle(node).display === "inline" && node.textContent.trim() !== "";
+    });
+  };
+  const describe = (el) => {
+    const text = (el.textContent || el.getAttribute("aria-label") || el.title || "").trim().replace(/\s+/g, " ");
+    const cls = typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${cls} "${text.slice(0, 50)}"`;
+  };
+  const targets = [];
+  for (const scope of scopes) {
+    for (const el of scope.querySelectorAll(selector)) {
+      if (!el.checkVisibility({ visibilityProperty: true })) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= width) continue;
+      targets.push({ el, r, inline: inline(el), small: r.width < 24 || r.height < 24 });
+    }
+  }
+  const centre = (t) => [t.r.left + t.r.width / 2, t.r.top + t.r.height / 2];
+  const distanceToBox = ([x, y], r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const problems = [];
+  for (const t of targets) {
+    if (!t.small || t.inline) continue;
+    const c = centre(t);
+    const clash = targets.find((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el) && (
+      distanceToBox(c, o.r) < 12 || (o.small && !o.inline && Math.hypot(c[0] - centre(o)[0], c[1] - centre(o)[1]) < 24)));
+    if (clash) {
+      problems.push(`${describe(t.el)} is ${t.r.width.toFixed(1)}x${t.r.height.toFixed(1)} px and too close to ${describe(clash.el)}`);
+    }
+  }
+  return { count: targets.length, problems };
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "viewport"), PAGE_AT_SIZE)
+def test_touch_targets_are_at_least_24_px(open_page: Callable[..., OpenedPage], path: str, viewport: str) -> None:
+    opened = open_page(path, viewport)
+    measured = opened.page.evaluate(MEASURE_TARGETS)
+    assert measured["count"] > 5, "no controls were measured"
+    assert measured["problems"] == []

@@ -1,0 +1,146 @@
+"""Integration: build the fixture site with --strict and read what readers and crawlers get."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from conftest import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
+
+
+def text_of(document, css_class: str) -> str:
+    nodes = document.xpath(f"//*[contains(concat(' ', @class, ' '), ' {css_class} ')]")
+    return " ".join(" ".join(n.text_content().split()) for n in nodes)
+
+
+def webpage_node(document) -> dict:
+    (graph,) = jsonld_blocks(document)
+    return next(n for n in graph["@graph"] if n["@type"] in ("MedicalWebPage", "WebPage"))
+
+
+@pytest.fixture
+def built(fixture_site: Path, tmp_path: Path) -> Path:
+    return build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+
+
+def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) -> None:
+    page = read_html(built / "conditions/reviewed/index.html")
+    review = text_of(page, "health-review")
+    assert "Page last reviewed: 1 June 2026, by Dr Ada Example, Consultant Gynaecologist" in review
+    assert "Next review due: 1 June 2027" in review
+    times = [t.get("datetime") for t in page.xpath("//footer[@id='page-review']//time")]
+    assert times[:2] == ["2026-06-01", "2027-06-01"]
+    # The trust line near the title links to the review line.
+    assert page.xpath("//ul[@class='health-facts']//a[@href='#page-review']")
+    node = webpage_node(page)
+    assert node["lastReviewed"] == "2026-06-01"
+    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/physician/test-doctor"}
+    assert not page.xpath("//*[contains(@class, 'health-notice--draft')]")
+
+
+def test_draft_page_says_so_and_claims_no_review(built: Path) -> None:
+    page = read_html(built / "conditions/draft/index.html")
+    assert "This page has not yet been clinically reviewed." in text_of(page, "health-notice--draft")
+    assert "not yet been clinically reviewed" in text_of(page, "health-review")
+    assert "Page last reviewed" not in page.text_content()
+    node = webpage_node(page)
+    assert "lastReviewed" not in node and "reviewedBy" not in node
+
+
+def test_overdue_page_shows_notice_and_warns(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+    shutil.copy(FIXTURES / "pages" / "overdue.md", fixture_site / "docs" / "conditions" / "overdue.md")
+    with pytest.raises(Abort):  # the warning fails a strict build
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "strict")
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out", strict=False)
+    assert any("conditions/overdue.md: overdue for review: next review was due 1 January 2026" in r.getMessage()
+               and r.levelname == "WARNING" for r in plugin_log.records)
+    page = read_html(out / "conditions/overdue/index.html")
+    assert "This page is overdue for review." in text_of(page, "health-notice--overdue")
+    assert "(overdue)" in text_of(page, "health-review")
+
+
+def test_release_mode_refuses_drafts(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+    with pytest.raises(Abort):
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "out", release=True)
+    messages = [r.getMessage() for r in plugin_log.records if r.levelname == "ERROR"]
+    assert any(m.endswith("conditions/draft.md: draft, not clinically reviewed") for m in messages)
+    assert "release build refused: 1 medical page(s) are drafts or overdue (listed above)" in messages
+
+
+def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> None:
+    reviewed = read_html(built / "conditions/reviewed/index.html")
+    draft = read_html(built / "conditions/draft/index.html")
+    assert "About this information" in text_of(reviewed, "health-disclaimer")
+    assert "If you are pregnant" in text_of(reviewed, "health-disclaimer")  # disclaimer: pregnancy
+    assert "About this information" in text_of(draft, "health-disclaimer")
+    assert "If you are pregnant" not in text_of(draft, "health-disclaimer")
+    for name in ("index.html", "contact/index.html", "experts/index.html", "conditions/index.html"):
+        assert not read_html(built / name).xpath("//*[contains(@class, 'health-disclaimer')]"), name
+
+
+def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, tmp_path: Path) -> None:
+    reviewed = read_html(built / "conditions/reviewed/index.html")  # clinic: south
+    draft = read_html(built / "conditions/draft/index.html")  # default clinic: north
+    assert "South Clinic" in text_of(reviewed, "health-contact")
+    assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == ["tel:+441225123456"]
+    assert draft.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == ["tel:+441174404224"]
+    maps = draft.xpath("//section[@class='health-contact']//a/@href[contains(., 'maps')]")
+    assert maps == ["https://www.google.com/maps/search/?api=1&query=1+Test+Street%2C+Bristol%2C+BS1+1AA%2C+United+Kingdom"]
+    contact = read_html(built / "contact/index.html")
+    assert set(contact.xpath("//a/@href[starts-with(., 'tel:')]")) == {"tel:+441174404224", "tel:+441225123456"}
+    # clinic: none turns the block off.
+    shutil.copy(FIXTURES / "pages" / "overdue.md", fixture_site / "docs" / "conditions" / "overdue.md")
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "none", strict=False)
+    overdue = read_html(out / "conditions/overdue/index.html")
+    assert not overdue.xpath("//section[@class='health-contact']")
+
+
+def test_bad_page_fails_the_build_with_path_and_line(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+    page = fixture_site / "docs" / "conditions" / "draft.md"
+    page.write_text(page.read_text().replace("updated: 2026-10-01", "updated: 2026-13-01"))
+    with pytest.raises(Abort):
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    messages = [r.getMessage() for r in plugin_log.records if r.levelname == "ERROR"]
+    assert any(m.startswith("1 problem in the pages or data") for m in messages)
+    assert any(m.endswith("conditions/draft.md:4: updated: '2026-13-01' is not a real date; use YYYY-MM-DD, "
+                          "for example 2026-11-21") for m in messages), messages
+
+
+def test_mkdocs_command_prints_problems_not_a_traceback(fixture_site: Path, tmp_path: Path) -> None:
+    page = fixture_site / "docs" / "conditions" / "draft.md"
+    page.write_text(page.read_text().replace("description: A topic page that is still waiting for a clinical "
+                                             "review, used by the tests.\n", "").replace(
+        "  status: draft", "  status: reviewed\n  reviewer: dr-who\n  reviewed: 2026-01-01"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                            cwd=fixture_site, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "docs/conditions/draft.md:2: description: is required but missing" in result.stderr
+    assert ("docs/conditions/draft.md:12: review.reviewer: unknown reviewer 'dr-who'; use an id from "
+            "data/reviewers.yml: test-doctor") in result.stderr
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = build_site(ROOT / "mkdocs.yml", tmp_path / "one")
+    second = build_site(ROOT / "mkdocs.yml", tmp_path / "two")
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
+    assert "sitemap.xml.gz" in {f.name for f in files}
+
+
+def test_sitemap_lastmod_is_each_pages_own_date(built: Path) -> None:
+    sitemap = (built / "sitemap.xml").read_text()
+    assert "<loc>https://library.example/conditions/reviewed/</loc>\n         <lastmod>2026-10-01</lastmod>" in sitemap
+    assert "<loc>https://library.example/</loc>\n         <lastmod>2026-11-01</lastmod>" in sitemap
+
+
+def test_robots_txt_points_to_the_sitemap(shipped_site: Path) -> None:
+    robots = (shipped_site / "robots.txt").read_text()
+    assert "Sitemap: https://www.bristolendogyn.com/sitemap.xml" in robots.splitlines()
