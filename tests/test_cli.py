@@ -1,0 +1,147 @@
+"""The editor commands: `check` messages, GitHub annotations and exit codes; `new`; `sign`."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from healthpages.cli import main
+
+from conftest import FIXTURES, ROOT
+
+
+def run_cli(site: Path, *args: str, github: bool = False) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HEALTHPAGES_TODAY": "2026-11-21"}
+    if github:
+        env["GITHUB_ACTIONS"] = "true"
+    return subprocess.run([sys.executable, "-m", "healthpages", *args], cwd=site, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_passes_on_a_good_site(fixture_site: Path) -> None:
+    result = run_cli(fixture_site, "check")
+    assert result.returncode == 0, result.stdout
+    assert "docs/conditions/reviewed.md: readability:" in result.stdout
+    assert "6 pages checked, 0 problems" in result.stderr
+
+
+def test_check_reports_path_line_and_exits_non_zero(fixture_site: Path) -> None:
+    page = fixture_site / "docs" / "conditions" / "draft.md"
+    page.write_text(page.read_text().replace("updated: 2026-10-01", "updated: yesterday")
+                    .replace("Draft text.", "See [missing](gone.md) and [anchor](reviewed.md#nowhere)."))
+    result = run_cli(fixture_site, "check", "--quiet")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/conditions/draft.md:4: updated: 'yesterday' is not a date; use YYYY-MM-DD, for example 2026-11-21",
+        "docs/conditions/draft.md:17: link: link 'gone.md': no page conditions/gone.md in docs/",
+        "docs/conditions/draft.md:17: link: link 'reviewed.md#nowhere': conditions/reviewed.md has no heading "
+        "with the anchor #nowhere",
+    ]
+
+
+def test_check_prints_github_annotations_in_actions(fixture_site: Path) -> None:
+    page = fixture_site / "docs" / "conditions" / "draft.md"
+    page.write_text(page.read_text().replace("status: draft", "status: reviewed\n  reviewer: nobody\n"
+                                             "  reviewed: 2026-01-01"))
+    result = run_cli(fixture_site, "check", "--quiet", github=True)
+    assert result.returncode == 1
+    assert ("::error file=docs/conditions/draft.md,line=13::review.reviewer: unknown reviewer 'nobody'; use an id "
+            "from data/reviewers.yml: test-doctor") in result.stdout.splitlines()
+
+
+def test_check_release_fails_on_drafts_and_overdue_pages(fixture_site: Path) -> None:
+    (fixture_site / "docs/conditions/overdue.md").write_text((FIXTURES / "pages/overdue.md").read_text())
+    result = run_cli(fixture_site, "check", "--release", "--quiet")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off (see `sign`)",
+        "docs/conditions/overdue.md:15: review.next_review: overdue for review since 2026-01-01",
+    ]
+    assert run_cli(fixture_site, "check", "--quiet").returncode == 0
+
+
+def test_check_reports_bad_data_files(fixture_site: Path) -> None:
+    data = fixture_site.parent / "data" / "practice.yml"
+    data.write_text(data.read_text().replace("phone: 01225 123456", "phone: 01225 12"))
+    result = run_cli(fixture_site, "check", "--quiet")
+    assert result.returncode == 1
+    (line,) = result.stdout.splitlines()
+    assert line.endswith("data/practice.yml:24: clinics[2].phone: '01225 12' is not a valid UK phone number; "
+                         "write it as 0117 440 4224 or +44 117 440 4224")
+    assert "Traceback" not in result.stderr
+
+
+def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> None:
+    result = run_cli(fixture_site, "new", "Vulval pain (vulvodynia)")
+    assert result.returncode == 0, result.stderr
+    created = fixture_site / "docs/conditions/vulval-pain-vulvodynia.md"
+    text = created.read_text()
+    assert 'title: "Vulval pain (vulvodynia)"' in text and "status: draft" in text
+    for field in ("description", "page_type", "updated", "tags", "key_points", "condition", "disclaimer",
+                  "clinic", "related", "review"):
+        assert f"\n{field}:" in text, field
+    # Every field has a comment above it.
+    lines = text.splitlines()
+    for index, line in enumerate(lines[1:lines.index("---", 1)], start=1):
+        if line and not line.startswith((" ", "#")):
+            assert lines[index - 1].startswith("#"), line
+    # The scaffold is valid YAML and only the placeholders fail the model: a second `new` refuses to overwrite.
+    assert run_cli(fixture_site, "new", "Vulval pain (vulvodynia)").returncode == 1
+
+
+SIGNABLE = """\
+---
+# A comment the editor wrote.
+title: Draft condition
+description: A topic page that is still waiting for a clinical review, used by the tests.
+updated: 2026-10-01   # keep this comment
+tags: [Periods]
+key_points:
+  - First key point.
+  - Second key point.
+  - Third key point.
+review:
+  status: draft
+  # awaiting Dr Example
+related: [reviewed.md]
+---
+
+Body text stays as it is.
+"""
+
+
+def test_sign_changes_only_the_review_fields(fixture_site: Path) -> None:
+    page = fixture_site / "docs/conditions/draft.md"
+    page.write_text(SIGNABLE)
+    assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "test-doctor",
+                 "--date", "2026-11-20"]) == 0
+    after = page.read_text()
+    changed = [line for line in difflib.unified_diff(SIGNABLE.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == [
+        "-  status: draft",
+        "-  # awaiting Dr Example",
+        "+  status: reviewed",
+        "+  reviewer: test-doctor",
+        "+  reviewed: 2026-11-20",
+        "+  next_review: 2029-11-20",
+    ]
+    assert run_cli(fixture_site, "check", "--quiet").returncode == 0
+
+
+def test_sign_refuses_an_unknown_reviewer_and_writes_nothing(fixture_site: Path, capsys) -> None:
+    page = fixture_site / "docs/conditions/draft.md"
+    before = page.read_bytes()
+    assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "nobody"]) == 1
+    assert "review.reviewer: unknown reviewer 'nobody'" in capsys.readouterr().out
+    assert page.read_bytes() == before
+
+
+def test_shipped_site_passes_check() -> None:
+    result = subprocess.run([sys.executable, "-m", "healthpages", "check", "--quiet"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
