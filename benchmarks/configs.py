@@ -124,3 +124,29 @@ def write_variants(project: Path, corpus: Corpus, config_file: Path | None = Non
         path.write_text(text, encoding="utf-8")
         paths[variant] = path
     return paths
+
+
+def write_project_copy(project: Path, dest: Path) -> Path:
+    """A copy of the shipped site (docs/, data/ and mkdocs.yml with absolute hooks and overrides paths).
+
+    The live-preview benchmark edits a page of this copy, never a file of the project itself.
+    """
+    import shutil
+
+    config = load_project_config(project / "mkdocs.yml")
+    for folder in (config.get("docs_dir", "docs"), (config.get("extra", {}).get("health_library") or {}).get("data_dir", "data")):
+        if (dest / folder).exists():
+            shutil.rmtree(dest / folder)
+        shutil.copytree(project / folder, dest / folder)
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = _absolute(project, theme["custom_dir"])
+    if config.get("hooks"):
+        config["hooks"] = [_absolute(project, hook) for hook in config["hooks"]]
+    if config.get("watch"):
+        config["watch"] = [_absolute(project, item) for item in config["watch"]]
+    path = dest / "mkdocs.yml"
+    text = HEADER.format(source=project / "mkdocs.yml", variant="a", label="the shipped site, copied")
+    path.write_text(text + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120),
+                    encoding="utf-8")
+    return path

@@ -88,6 +88,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    _build.library.nav_order = [page.file.src_uri for page in nav.pages]
+    return nav
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     checked = check_page(page.file.content_string, page.file.src_uri, _build.shown(page.file.src_uri),
                          _build.context)

@@ -89,14 +89,17 @@ class Library:
     """Every page of the build, for the home page, the A to Z, related topics and the 404 page."""
 
     entries: dict[str, LibraryEntry] = field(default_factory=dict)  # by docs path
+    nav_order: list[str] = field(default_factory=list)  # docs paths in navigation order
 
     def add(self, page: Any, view: PageView) -> None:
         self.entries[view.src_path] = LibraryEntry(page, view)
 
     @property
     def topics(self) -> list[LibraryEntry]:
-        """Topic pages in navigation order (the lead topic first)."""
-        return [e for e in self.entries.values() if e.view.is_medical]
+        """Topic pages in navigation order (the lead topic first); pages outside the nav come last."""
+        position = {path: index for index, path in enumerate(self.nav_order)}
+        topics = [e for e in self.entries.values() if e.view.is_medical]
+        return sorted(topics, key=lambda e: (position.get(e.view.src_path, len(position)), e.view.src_path))
 
     @property
     def a_to_z(self) -> list[tuple[str, list[LibraryEntry]]]:

@@ -1,0 +1,111 @@
+"""Every topic page of the shipped library has the anatomy the brief asks for."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from healthpages.readability import MAX_READING_AGE, measure
+
+from conftest import ROOT, read_html
+
+TOPICS = sorted((ROOT / "docs" / "conditions").glob("*.md"))
+TOPICS = [p for p in TOPICS if p.name != "index.md"]
+
+# Columns: section, a pattern one of the page's h2 headings must match.
+SECTIONS = [
+    ("what it is", r"^what (is|are)\b"),
+    ("symptoms", r"symptom"),
+    ("causes and risk factors", r"cause|risk"),
+    ("diagnosis", r"diagnos"),
+    ("treatment", r"treat"),
+    ("living with it / what happens next", r"living|next"),
+    ("FAQ", r"^frequently asked questions$"),
+    ("references", r"^references$"),
+]
+
+
+def built_page(site: Path, source: Path) -> lxml.html.HtmlElement:
+    return read_html(site / "conditions" / source.stem / "index.html")
+
+
+def test_there_are_ten_topics_with_the_lead_topic_first(shipped_site: Path) -> None:
+    assert len(TOPICS) == 10
+    home = read_html(shipped_site / "index.html")
+    cards = home.xpath("//section[@class='health-cards']//h3/a/@href")
+    assert len(cards) == 10 and cards[0] == "conditions/cervical-insufficiency/"
+
+
+@pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
+def test_topic_page_has_every_section(source: Path, shipped_site: Path) -> None:
+    page = built_page(shipped_site, source)
+    headings = [" ".join(h.text_content().replace("¶", "").split()).lower()
+                for h in page.xpath("//article//h2")]
+    for section, pattern in SECTIONS:
+        assert any(re.search(pattern, h) for h in headings), f"{source.name}: no '{section}' section in {headings}"
+    assert page.xpath("//section[@class='health-key-points']//li")
+    assert 4 <= len(page.xpath("//section[@class='health-key-points']//li")) <= 6
+    assert page.xpath("//p[@class='health-summary']")
+
+
+@pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
+def test_topic_page_has_urgent_advice_and_resolving_references(source: Path, shipped_site: Path) -> None:
+    page = built_page(shipped_site, source)
+    urgent = page.xpath("//div[contains(@class, 'admonition') and (contains(@class, 'urgent-advice') "
+                        "or contains(@class, 'immediate-action'))]")
+    assert urgent, f"{source.name}: no urgent-advice callout"
+    text = " ".join(u.text_content() for u in urgent)
+    assert "999" in text and ("111" in text or "maternity" in text.lower()), source.name
+    notes = page.xpath("//div[@class='footnote']//li[starts-with(@id, 'fn:')]")
+    assert len(notes) >= 2, f"{source.name}: fewer than two references"
+    note_ids = {n.get("id") for n in notes}
+    refs = page.xpath("//sup[starts-with(@id, 'fnref')]/a/@href")
+    assert refs, f"{source.name}: no reference is cited"
+    # Every citation points to a reference, and every reference is cited.
+    assert {r.removeprefix("#") for r in refs} == note_ids
+    assert "[^" not in page.xpath("string(//article)"), f"{source.name}: an unresolved footnote marker"
+
+
+@pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
+def test_topic_page_is_plain_english_and_honest(source: Path, shipped_site: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    score = measure(text)
+    assert 800 <= score.words <= 1600, f"{source.name}: {score}"
+    assert score.reading_age <= MAX_READING_AGE, f"{source.name}: {score}"
+    assert re.search(r"(?m)^  status: draft$", text), f"{source.name}: must stay a draft until a clinician signs it"
+    assert not re.search(r"https?://", text), f"{source.name}: references carry no invented URLs"
+    page = built_page(shipped_site, source)
+    assert page.xpath("//section[@class='health-related']//a") or page.xpath("//nav[@class='health-related']//a")
+
+
+def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_site: Path) -> None:
+    for path in sorted(shipped_site.rglob("index.html")):
+        document = read_html(path)
+        is_topic = bool(document.xpath("//section[@class='health-key-points']"))
+        has_disclaimer = bool(document.xpath("//aside[@class='health-disclaimer']"))
+        assert has_disclaimer == is_topic, path
+        if is_topic:
+            contact = document.xpath("//section[@class='health-contact']")
+            assert contact, path
+            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == ["tel:+441174404224"]
+            # Consistent help: the contact block follows the disclaimer at the end of the article.
+            blocks = [e.get("class") for e in document.xpath("//article/*[@class]")][-3:]
+            assert blocks == ["health-disclaimer", "health-contact", "health-review"], path
+
+
+def test_site_pages_exist(shipped_site: Path) -> None:
+    az = read_html(shipped_site / "conditions/index.html")
+    assert len(az.xpath("//section[@class='health-az__group']//li/a")) == 10
+    experts = read_html(shipped_site / "our-medical-experts/index.html")
+    assert experts.get_element_by_id("dr-islam-gamaleldin") is not None
+    assert "BSGE-accredited Endometriosis Centre at Southmead Hospital" in experts.text_content()
+    contact = read_html(shipped_site / "contact/index.html")
+    assert "BS6 6UT" in contact.text_content()
+    policy = read_html(shipped_site / "editorial-policy/index.html").text_content()
+    for phrase in ("reviewed", "reference", "Report an error", "does not replace a consultation"):
+        assert phrase in policy
+    not_found = read_html(shipped_site / "404.html")
+    assert len(not_found.xpath("//article//ul/li/a")) == 10
