@@ -11,7 +11,7 @@ import pytest
 
 from healthpages.cli import main
 
-from conftest import FIXTURES, ROOT
+from sitebuild import FIXTURES, ROOT
 
 
 def run_cli(site: Path, *args: str, github: bool = False) -> subprocess.CompletedProcess:

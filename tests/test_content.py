@@ -10,7 +10,7 @@ import pytest
 
 from healthpages.readability import MAX_READING_AGE, measure
 
-from conftest import ROOT, read_html
+from sitebuild import ROOT, read_html
 
 TOPICS = sorted((ROOT / "docs" / "conditions").glob("*.md"))
 TOPICS = [p for p in TOPICS if p.name != "index.md"]

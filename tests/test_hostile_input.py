@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from healthpages.faq import FaqExtension, read_rendered_faq, visible_text
 
-from conftest import ROOT, build_site, jsonld_blocks, read_html
+from sitebuild import ROOT, build_site, jsonld_blocks, read_html
 
 HOSTILE = "</script><script>alert(1)</script>"
 

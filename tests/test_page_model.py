@@ -11,7 +11,7 @@ from healthpages.checks import check_page
 from healthpages.page_model import CheckContext, SitePage, TopicPage
 from healthpages.site_data import load_site_data
 
-from conftest import FIXTURES
+from sitebuild import FIXTURES
 
 VALID = """\
 ---

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
+from sitebuild import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
 
 
 def text_of(document, css_class: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from healthpages.faq import visible_text
 
-from conftest import html_pages, read_html
+from sitebuild import html_pages, read_html
 
 SCHEMA = "https://schema.org/"
 

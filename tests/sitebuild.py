@@ -1,0 +1,46 @@
+"""Shared helpers for the tests: build a site the way `mkdocs build` does and read its HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+TODAY = "2026-11-21"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def build_site(config_file: Path, site_dir: Path, strict: bool = True, **extra: object) -> Path:
+    """Build like `mkdocs build [--strict]`; raises on an error or, in strict mode, a warning."""
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+    settings = dict(config.extra.get("health_library") or {})
+    settings.setdefault("today", TODAY)
+    settings.update(extra)
+    config.extra["health_library"] = settings
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site_dir
+
+
+def html_pages(site_dir: Path) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
+    for path in sorted(site_dir.rglob("*.html")):
+        yield path.relative_to(site_dir).as_posix(), lxml.html.parse(str(path)).getroot()
+
+
+def read_html(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.parse(str(path)).getroot()
+
+
+def jsonld_blocks(document: lxml.html.HtmlElement) -> list[dict]:
+    return [json.loads(s.text) for s in document.xpath("//script[@type='application/ld+json']")]
