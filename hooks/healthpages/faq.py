@@ -29,7 +29,7 @@ from healthpages.problems import Problem
 
 FAQ_HEADING = "frequently asked questions"
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 ATTR_LIST_RE = re.compile(r"\s*\{[^}]*\}\s*$")
 
 
@@ -57,7 +57,7 @@ def headings(body: str, first_line: int):
             continue
         heading = HEADING_RE.match(line)
         if heading:
-            yield len(heading.group(1)), heading_text(heading.group(2)), first_line + offset
+            yield len(heading.group(1)), heading_text(heading.group(2) or ""), first_line + offset
 
 
 def scan_faq(body: str, first_line: int, path: str) -> tuple[list[SourceQuestion], list[Problem]]:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from browser_site import VIEWPORTS, OpenedPage
 
@@ -52,7 +52,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             env.setenv(name, value)
         env.chdir(ROOT)  # problems name files relative to the repository, as editors see them
         config = load_config(config_file=str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
-        build(config)
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     return site_dir
 
 
@@ -116,9 +120,9 @@ def open_page(
         page = context.new_page()
         opened = OpenedPage(page, context)
 
-        def _route(route) -> None:  # noqa: ANN001 (playwright's Route)
+        def _route(route: Route) -> None:
             url = route.request.url
-            if urlsplit(url).netloc == local:
+            if urlsplit(url).netloc == local:  # 127.0.0.1 and the test server's own port
                 route.continue_()
             else:
                 opened.blocked.append(url)

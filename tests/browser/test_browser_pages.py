@@ -66,7 +66,6 @@ def test_axe_finds_no_wcag22_aa_violations_in_light_and_dark(
             failures[scheme] = violations
     if failures:
         report = "\n".join(f"[{scheme}] {line}" for scheme, lines in failures.items() for line in lines)
-        print(report)
         pytest.fail(f"axe-core found WCAG 2.2 AA violations on {path} at {viewport}:\n{report}", pytrace=False)
 
 
@@ -79,8 +78,9 @@ def test_axe_finds_no_wcag22_aa_violations_in_light_and_dark(
 #   lines, that is a non-blank text node or an inline (display: inline) element with text other than the
 #   link. Text in block children does not count: a link alone on its line (a list of links, a card title,
 #   a link above a description paragraph) is a target that must be large enough.
-# Hidden controls are not targets: display:none, visibility:hidden, zero size, or wholly outside the page
-# horizontally (Material's off-canvas drawer on phones). Controls at opacity 0 still take taps, so they count.
+# Controls that cannot be tapped are not targets: display:none, visibility:hidden, pointer-events:none, zero
+# size, wholly outside the page horizontally, or wholly clipped by an overflowing ancestor (Material's
+# off-canvas drawer on phones). Controls at opacity 0 still take taps, so they count.
 MEASURE_TARGETS = r"""
 () => {
   const selector = "a[href], button, summary, input:not([type=hidden]), label[for]";
@@ -96,6 +96,17 @@ MEASURE_TARGETS = r"""
       return getComputedStyle(node).display === "inline" && node.textContent.trim() !== "";
     });
   };
+  const clippedAway = (el, r) => {
+    let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+      const c = a.getBoundingClientRect();
+      [left, top, right, bottom] = [Math.max(left, c.left), Math.max(top, c.top), Math.min(right, c.right), Math.min(bottom, c.bottom)];
+      if (left >= right || top >= bottom) return true;
+    }
+    return false;
+  };
   const describe = (el) => {
     const text = (el.textContent || el.getAttribute("aria-label") || el.title || "").trim().replace(/\s+/g, " ");
     const cls = typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "";
@@ -104,9 +115,9 @@ MEASURE_TARGETS = r"""
   const targets = [];
   for (const scope of scopes) {
     for (const el of scope.querySelectorAll(selector)) {
-      if (!el.checkVisibility({ visibilityProperty: true })) continue;
+      if (!el.checkVisibility({ visibilityProperty: true }) || getComputedStyle(el).pointerEvents === "none") continue;
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= width) continue;
+      if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= width || clippedAway(el, r)) continue;
       targets.push({ el, r, inline: inline(el), small: r.width < 24 || r.height < 24 });
     }
   }
