@@ -95,7 +95,7 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     checked = check_page(page.file.content_string, page.file.src_uri, _build.shown(page.file.src_uri),
-                         _build.context)
+                         _build.context, parsed=page.meta)
     if checked.problems:
         _build.problems += checked.problems
         return None

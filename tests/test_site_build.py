@@ -144,3 +144,15 @@ def test_sitemap_lastmod_is_each_pages_own_date(built: Path) -> None:
 def test_robots_txt_points_to_the_sitemap(shipped_site: Path) -> None:
     robots = (shipped_site / "robots.txt").read_text()
     assert "Sitemap: https://www.bristolendogyn.com/sitemap.xml" in robots.splitlines()
+
+
+def test_large_sections_collapse_to_their_index_page(fixture_site: Path, tmp_path: Path) -> None:
+    def nav_links(site: Path) -> list[str]:
+        page = read_html(site / "conditions/reviewed/index.html")
+        return [a.get("href") for a in page.xpath("//nav[contains(@class, 'md-nav--primary')]//a[@href]")]
+
+    full = build_site(fixture_site / "mkdocs.yml", tmp_path / "full")
+    assert "../draft/" in nav_links(full)  # a small section renders every page, as Material does
+    bounded = build_site(fixture_site / "mkdocs.yml", tmp_path / "bounded", nav_section_limit=2)
+    links = nav_links(bounded)
+    assert "../draft/" not in links and "../" in links  # only the section's index page (the A to Z)

@@ -36,10 +36,14 @@ class CheckedPage:
     problems: list[Problem]
 
 
-def check_page(text: str, src_path: str, shown_path: str, context: CheckContext) -> CheckedPage:
-    """Front matter and FAQ shape of one page; `shown_path` is the path problems are reported with."""
+def check_page(text: str, src_path: str, shown_path: str, context: CheckContext,
+               parsed: dict | None = None) -> CheckedPage:
+    """Front matter and FAQ shape of one page; `shown_path` is the path problems are reported with.
+
+    `parsed` is the front matter as MkDocs already parsed it, so the build does not parse it twice.
+    """
     try:
-        source = read_page(text, shown_path)
+        source = read_page(text, shown_path, parsed)
     except ProblemsFound as error:
         return CheckedPage(None, None, [], error.problems)
     problems: list[Problem] = []

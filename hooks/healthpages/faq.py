@@ -169,9 +169,12 @@ def visible_text(element: lxml.html.HtmlElement) -> str:
 
 def read_rendered_faq(content_html: str, page_url: str) -> list[RenderedQuestion]:
     """The FAQ as rendered in the page's HTML: each question's text, anchor and answer."""
-    if 'class="faq"' not in content_html:
+    start = content_html.find('<details class="faq">')
+    if start < 0:
         return []
-    tree = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    # Parse only the FAQ's own HTML: the disclosures are consecutive siblings.
+    end = content_html.rfind("</details>") + len("</details>")
+    tree = lxml.html.fragment_fromstring(content_html[start:end], create_parent="div")
     questions = []
     for details in tree.xpath(".//details[@class='faq']"):
         heading = details.xpath("./summary/*[1]")[0]

@@ -19,13 +19,29 @@ except ImportError:  # pragma: no cover - libyaml is in the pinned PyYAML wheels
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
-@dataclass
 class YamlDocument:
-    """Parsed YAML plus its node tree, so a problem can be pointed at a line."""
+    """Parsed YAML plus its node tree, so a problem can be pointed at a line.
 
-    data: Any
-    node: yaml.Node | None
-    first_line: int  # line of the file on which the YAML text starts (1-based)
+    The node tree is only needed to name a line, so when the data was already parsed (MkDocs
+    parses front matter with the same loader) the tree is composed only when a problem needs it.
+    """
+
+    def __init__(self, data: Any, node: yaml.Node | None, first_line: int, text: str | None = None) -> None:
+        self.data = data
+        self._node = node
+        self._text = text
+        self.first_line = first_line  # line of the file on which the YAML text starts (1-based)
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._node is None and self._text is not None:
+            loader = _Loader(self._text)
+            try:
+                self._node = loader.get_single_node()
+            finally:
+                loader.dispose()
+            self._text = None
+        return self._node
 
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         """The file line of the value at `loc`, or of the nearest parent that exists."""
@@ -113,11 +129,15 @@ class PageSource:
     has_front_matter: bool
 
 
-def read_page(text: str, path: str) -> PageSource:
+def read_page(text: str, path: str, parsed: dict[str, Any] | None = None) -> PageSource:
+    """Split a page; `parsed` is its front matter already parsed by MkDocs (same loader), if any."""
     match = FRONT_MATTER_RE.match(text)
     if not match:
         empty = YamlDocument({}, None, 1)
         return PageSource(path, empty, text, 1, has_front_matter=False)
-    front_matter = parse_yaml(match.group(1), path, first_line=2)
+    if parsed:
+        front_matter = YamlDocument(parsed, None, 2, text=match.group(1))
+    else:  # not parsed yet, or MkDocs could not parse it: parse here to report the problem
+        front_matter = parse_yaml(match.group(1), path, first_line=2)
     body_first_line = text.count("\n", 0, match.end()) + 1
     return PageSource(path, front_matter, text[match.end():], body_first_line, has_front_matter=True)
