@@ -25,6 +25,7 @@ from healthpages.faq import FaqExtension, read_rendered_faq
 from healthpages.page_model import CheckContext, TopicPage
 from healthpages.page_view import Library, make_view
 from healthpages.problems import Problem, ProblemsFound
+from healthpages.references import ReferencesExtension
 from healthpages.site_data import SiteData, load_site_data
 from healthpages.structured_data import Crumb, SiteGraph, build_page_graph, build_site_graph
 
@@ -77,8 +78,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except ProblemsFound as error:
         raise _fail(error.problems) from None
     _build = _Build(config, site, today, bool(settings.get("release")))
-    if not any(isinstance(ext, FaqExtension) for ext in config.markdown_extensions):
-        config.markdown_extensions.append(FaqExtension())
+    for extension in (FaqExtension, ReferencesExtension):
+        if not any(isinstance(ext, extension) for ext in config.markdown_extensions):
+            config.markdown_extensions.append(extension())
     return config
 
 

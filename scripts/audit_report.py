@@ -5,8 +5,11 @@ and then runs this module with the project's Python (it needs MkDocs; everything
 
 Steps: build our site with `mkdocs build --strict` and a "Material default" site from the same
 docs/ (theme material, no custom_dir, no hooks, no extra CSS) into a temporary folder; serve each
-on 127.0.0.1 on a free port; run Lighthouse against the system Chromium, one run at a time; save
-the JSON reports and a Markdown summary in the output folder; print the table.
+on 127.0.0.1 on a free port; run Lighthouse against the system Chromium, one run at a time,
+alternating the two builds, three runs per page by default (the median run by Performance is
+reported); save the JSON reports and a Markdown summary in the output folder; print the table.
+Every child (servers, Lighthouse, Chromium) is ended by its id on success, failure, timeout, Ctrl-C
+or SIGTERM, and a failed run leaves the previous output folder untouched.
 
 `python scripts/audit_report.py serve DIR` is the small static server used for that (stdlib
 http.server, plus gzip for text like every production static host).
@@ -276,6 +279,11 @@ def default_config(font: str) -> dict[str, Any]:
     for key in ("site_url", "site_description", "copyright", "nav", "markdown_extensions"):
         if ours.get(key) is not None:
             config[key] = ours[key]
+    # Files our build renders as templates (robots.txt) are not content: Material's default would
+    # copy the raw Jinja source, which no real default site has.
+    templates = [name for name in ours.get("extra_templates") or [] if isinstance(name, str)]
+    if templates:
+        config["exclude_docs"] = "\n".join("/" + name.lstrip("/") for name in templates) + "\n"
     if ours.get("theme", {}).get("language"):
         config["theme"]["language"] = ours["theme"]["language"]
     if font == "none":
@@ -491,8 +499,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/audit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", default=os.environ.get("AUDIT_OUTPUT", "audit-output"),
                         help="folder for the JSON reports and summary.md (default: audit-output)")
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("AUDIT_RUNS", "1")),
-                        help="Lighthouse runs per page and build; the median run is reported (default 1)")
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("AUDIT_RUNS", "3")),
+                        help="Lighthouse runs per page and build; the median run by Performance is "
+                             "reported (default 3, as Lighthouse advises for noisy machines)")
     parser.add_argument("--default-font", choices=("none", "google"),
                         default=os.environ.get("AUDIT_DEFAULT_FONT", "none"),
                         help="font of the Material-default build: 'none' (font: false, the default: "
@@ -500,8 +509,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "Google Fonts, which fails offline)")
     parser.add_argument("--no-compress", action="store_true", default=os.environ.get("AUDIT_COMPRESS") == "0",
                         help="serve with plain `python -m http.server` (no gzip) instead of gzip for text")
-    parser.add_argument("--timeout", type=float, default=float(os.environ.get("AUDIT_TIMEOUT", "180")),
-                        help="seconds one Lighthouse run may take (default 180)")
+    parser.add_argument("--timeout", type=float, default=float(os.environ.get("AUDIT_TIMEOUT", "120")),
+                        help="seconds one Lighthouse run may take before it is stopped and tried once "
+                             "more (default 120; a run takes about 20 s)")
     parser.add_argument("--enforce", action="store_true", default=os.environ.get("AUDIT_ENFORCE") == "1",
                         help="exit 1 when a target is missed")
     parser.add_argument("--lighthouse", default=str(ROOT / "node_modules" / ".bin" / "lighthouse"),
@@ -521,37 +531,52 @@ def audit(args: argparse.Namespace) -> int:
     if not os.access(chrome, os.X_OK):
         raise AuditError(f"no Chromium at {chrome}: run scripts/ensure-chromium (or apt-get install chromium)")
     output = (ROOT / args.output) if not Path(args.output).is_absolute() else Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    for stale in [*output.glob("ours-*.json"), *output.glob("default-*.json"), output / "summary.md"]:
-        stale.unlink(missing_ok=True)
     compress = not args.no_compress
 
     results: dict[tuple[str, str], Result] = {}
     servers: list[Server] = []
     work = Path(tempfile.mkdtemp(prefix="health-audit-"))
+    # Reports go to a scratch folder first: a failed or interrupted audit leaves the last good
+    # output folder as it was.
+    scratch = work / "reports"
+    scratch.mkdir()
     try:
         log("building our site (mkdocs build --strict)")
         build_ours(work / "ours", timeout=300)
         log(f"building Material's default on the same content (font: {'false' if args.default_font == 'none' else 'Google Fonts'})")
         build_default(work, work / "default", args.default_font, timeout=300)
+        bases = {}
         for build, title in BUILDS:
             server = Server(work / build, compress)
             servers.append(server)
-            base = server.start()
-            log(f"serving {title} at {base}/" + (" (gzip)" if compress else ""))
-            for label, path, slug in PAGES:
-                reports, files = [], []
-                for run in range(1, args.runs + 1):
+            bases[build] = server.start()
+            log(f"serving {title} at {bases[build]}/" + (" (gzip)" if compress else ""))
+        # One run at a time, alternating the two builds, so that a busy spell on the machine
+        # falls on both of them rather than on whichever build happened to be audited then.
+        for label, path, slug in PAGES:
+            reports: dict[str, list[dict[str, Any]]] = {build: [] for build, _ in BUILDS}
+            files: dict[str, list[Path]] = {build: [] for build, _ in BUILDS}
+            for run in range(1, args.runs + 1):
+                for build, title in BUILDS:
                     name = f"{build}-{slug}.json" if args.runs == 1 else f"{build}-{slug}.run{run}.json"
                     log(f"Lighthouse: {title}, {path}" + (f" (run {run}/{args.runs})" if args.runs > 1 else ""))
-                    reports.append(run_lighthouse(lighthouse, base + path, output / name, work, args.timeout))
-                    files.append(output / name)
-                best = median_run(reports)
+                    reports[build].append(run_lighthouse(lighthouse, bases[build] + path, scratch / name, work,
+                                                         args.timeout))
+                    files[build].append(output / name)
+            for build, _ in BUILDS:
+                best = median_run(reports[build])
                 chosen = output / f"{build}-{slug}.json"
                 if args.runs > 1:
-                    shutil.copyfile(files[best], chosen)
-                results[(build, path)] = Result(build, label, path, reports[best], chosen, files)
+                    shutil.copyfile(scratch / files[build][best].name, scratch / chosen.name)
+                results[(build, path)] = Result(build, label, path, reports[build][best], chosen, files[build])
+        for server in servers:
             server.stop()
+        output.mkdir(parents=True, exist_ok=True)
+        for stale in [*output.glob("ours-*.json"), *output.glob("default-*.json"), output / "summary.md",
+                      output / "summary.json"]:
+            stale.unlink(missing_ok=True)
+        for report in scratch.iterdir():
+            shutil.move(report, output / report.name)
     finally:
         for server in servers:
             server.stop()
@@ -561,13 +586,16 @@ def audit(args: argparse.Namespace) -> int:
     first = results[("ours", "/")].report
     settings = first.get("configSettings", {})
     missed = missed_targets(results)
+    bench = sorted(r.report.get("environment", {}).get("benchmarkIndex") or 0 for r in results.values())
     summary = [
         "# Page-speed audit",
         "",
         f"Lighthouse {first.get('lighthouseVersion')} with {chromium_version(chrome)}, "
         f"{settings.get('formFactor', 'mobile')} form factor, {settings.get('throttlingMethod', 'simulate')}d "
         f"throttling (Lighthouse's mobile defaults); {args.runs} run{'s' if args.runs > 1 else ''} per page"
-        + (" (median by Performance)" if args.runs > 1 else "") + f"; {dt.date.today().isoformat()}.",
+        + (" (median by Performance)" if args.runs > 1 else "") + f"; {dt.date.today().isoformat()}. "
+        f"Lighthouse's CPU benchmark index of the reported runs: {bench[0]:.0f} to {bench[-1]:.0f} "
+        "(lower means a busier machine and a worse Total Blocking Time).",
         "",
         "Served from 127.0.0.1 " + ("with gzip for text, as production static hosts serve it"
                                     if compress else "by plain `python -m http.server`, without compression")
@@ -591,10 +619,25 @@ def audit(args: argparse.Namespace) -> int:
         summary += ["", "Where our pages lost points:"]
         for label, lines in lost:
             summary += [f"- {label}: {line}" for line in lines]
-    summary += ["", f"Reports: {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}/"
-                    "{ours,default}-<page>.json. Took " + f"{elapsed:.0f} s."]
+    shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
+    summary += ["", f"Reports: {shown}/{{ours,default}}-<page>.json (the median run"
+                    + (f"; every run in <build>-<page>.runN.json" if args.runs > 1 else "")
+                    + f"), {shown}/summary.md and summary.json. Took {elapsed:.0f} s."]
     text = "\n".join(summary) + "\n"
     (output / "summary.md").write_text(text, encoding="utf-8")
+    rows = []
+    for label, path, slug in PAGES:
+        for build, _ in BUILDS:
+            result = results[(build, path)]
+            rows.append({"page": label, "path": path, "build": build, "report": result.file.name,
+                         **{key: result.score(key) for key, _ in CATEGORIES},
+                         "total_bytes": result.numeric("total-byte-weight"),
+                         "lcp_ms": result.numeric("largest-contentful-paint"),
+                         "tbt_ms": result.numeric("total-blocking-time")})
+    (output / "summary.json").write_text(json.dumps(
+        {"lighthouse": first.get("lighthouseVersion"), "runs": args.runs, "gzip": compress,
+         "default_font": args.default_font, "missed_targets": missed, "rows": rows}, indent=2) + "\n",
+        encoding="utf-8")
     print(text, end="")
     return 1 if (missed and args.enforce) else 0
 
@@ -604,7 +647,7 @@ def main(argv: list[str]) -> int:
         if len(argv) != 2:
             print("usage: audit_report.py serve DIR", file=sys.stderr)
             return 2
-        serve_forever(argv[1], compress=os.environ.get("AUDIT_COMPRESS") != "0")
+        serve_forever(argv[1], compress=True)
         return 0
     args = parse_args(argv)
     try:

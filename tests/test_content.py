@@ -109,3 +109,12 @@ def test_site_pages_exist(shipped_site: Path) -> None:
         assert phrase in policy
     not_found = read_html(shipped_site / "404.html")
     assert len(not_found.xpath("//article//ul/li/a")) == 10
+
+
+def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: Path) -> None:
+    import json
+
+    docs = json.loads((shipped_site / "search/search_index.json").read_text())["docs"]
+    lead = [d for d in docs if d["location"].startswith("conditions/cervical-insufficiency/")]
+    assert any("incompetent cervix" in d["text"].lower() for d in lead)
+    assert not any("Green-top Guideline No. 75" in d["text"] for d in docs)
