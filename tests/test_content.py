@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -112,8 +113,6 @@ def test_site_pages_exist(shipped_site: Path) -> None:
 
 
 def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: Path) -> None:
-    import json
-
     docs = json.loads((shipped_site / "search/search_index.json").read_text())["docs"]
     lead = [d for d in docs if d["location"].startswith("conditions/cervical-insufficiency/")]
     assert any("incompetent cervix" in d["text"].lower() for d in lead)
