@@ -159,12 +159,24 @@ class RenderedQuestion:
 ANSWER_TAGS = {"p", "br", "ol", "ul", "li", "a", "b", "strong", "i", "em", "h3", "h4", "h5", "h6", "div"}
 
 
+def _is_reference_marker(element: lxml.html.HtmlElement) -> bool:
+    return element.tag == "sup" and element.get("id", "").startswith("fnref")
+
+
 def visible_text(element: lxml.html.HtmlElement) -> str:
     """Text a reader sees, without reference markers, with whitespace collapsed."""
-    copy = lxml.html.fromstring(lxml.html.tostring(element, encoding="unicode"))
-    for marker in copy.xpath(".//sup[starts-with(@id, 'fnref')]"):
-        marker.drop_tree()
-    return " ".join(copy.text_content().split())
+    parts: list[str] = []
+
+    def collect(node: lxml.html.HtmlElement) -> None:
+        if isinstance(node.tag, str):
+            parts.append(node.text or "")
+            for child in node:
+                if not _is_reference_marker(child):
+                    collect(child)
+                parts.append(child.tail or "")
+
+    collect(element)
+    return " ".join("".join(parts).split())
 
 
 def read_rendered_faq(content_html: str, page_url: str) -> list[RenderedQuestion]:
@@ -189,8 +201,8 @@ def read_rendered_faq(content_html: str, page_url: str) -> list[RenderedQuestion
 
 
 def _answer_html(answer: lxml.html.HtmlElement, page_url: str) -> str:
-    copy = lxml.html.fromstring(lxml.html.tostring(answer, encoding="unicode"))
-    for marker in copy.xpath(".//sup[starts-with(@id, 'fnref')]"):
+    copy = lxml.html.fromstring(lxml.html.tostring(answer, encoding="unicode", with_tail=False))
+    for marker in [e for e in copy.iter("sup") if _is_reference_marker(e)]:
         marker.drop_tree()
     for element in copy.iter():
         if not isinstance(element.tag, str):

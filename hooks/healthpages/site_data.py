@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote_plus
@@ -30,6 +31,12 @@ def _uk_phone(value: str) -> str:
 
 
 UkPhone = Annotated[str, AfterValidator(_uk_phone)]
+
+
+@lru_cache(maxsize=64)
+def _formatted(phone: str, style: int) -> str:
+    """A UK number in E.164 (for tel: links) or national form (for reading); computed once per build."""
+    return phonenumbers.format_number(phonenumbers.parse(phone, "GB"), style)
 
 
 class Strict(BaseModel):
@@ -83,13 +90,11 @@ class Clinic(Strict):
 
     @property
     def phone_e164(self) -> str:
-        number = phonenumbers.parse(self.phone, "GB")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return _formatted(self.phone, phonenumbers.PhoneNumberFormat.E164)
 
     @property
     def phone_display(self) -> str:
-        number = phonenumbers.parse(self.phone, "GB")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return _formatted(self.phone, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 class Practice(Strict):
