@@ -18,6 +18,7 @@ machine, and read the ratios rather than the seconds.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -94,10 +95,24 @@ def _commit(project: Path) -> str:
         return ""
 
 
+def fingerprint(project: Path) -> str:
+    """A hash of what the measured build reads from the project: config, templates, hooks and data."""
+    digest = hashlib.sha256()
+    paths = [project / "mkdocs.yml"]
+    for folder in ("overrides", "hooks", "data"):
+        paths += sorted(p for p in (project / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                        and not p.name.endswith(".egg-info") and ".egg-info" not in str(p))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def meta(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": _commit(args.project),
+        "project_fingerprint": fingerprint(args.project),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -198,6 +213,14 @@ def main(argv: list[str] | None = None) -> int:
         report.write(args.out, document)
         print("## Live preview (mkdocs serve): one page edited\n\n" + report.serve_markdown(document["serve"]), flush=True)
     document["meta"]["total_seconds"] = round(time.perf_counter() - started, 1)
+    document["meta"]["commit_at_end"] = _commit(args.project)
+    document["meta"]["project_fingerprint_at_end"] = fingerprint(args.project)
+    if document["meta"]["project_fingerprint_at_end"] != document["meta"]["project_fingerprint"]:
+        # Someone changed mkdocs.yml, overrides/, hooks/ or data/ while we measured: the figures mix versions.
+        document["meta"]["warning"] = ("the project's configuration, templates, hooks or data changed during the run "
+                                       f"(commit {document['meta']['commit']} -> {document['meta']['commit_at_end']}); "
+                                       "the figures mix versions, run the benchmark again")
+        say("WARNING: " + document["meta"]["warning"])
     report.write(args.out, document)
     say(f"Wrote {args.out / report.RESULTS_JSON}, {args.out / report.RESULTS_MD}"
         + (f" and {args.out / report.PLOT_PNG}" if document["summary"]["rows"] else ""))

@@ -32,6 +32,12 @@ class Tagged:
     def __init__(self, tag: str, node: yaml.Node, value: Any) -> None:
         self.tag, self.node_type, self.value = tag, type(node), value
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tagged) and (self.tag, self.value) == (other.tag, other.value)
+
+    def __repr__(self) -> str:
+        return f"Tagged({self.tag!r}, {self.value!r})"
+
 
 class _Loader(yaml.SafeLoader):
     pass

@@ -179,6 +179,7 @@ class Topic:
     index: int
     slug: str
     name: str  # "Chronic ovary cysts"
+    place: str  # "ovary"
     section: str  # folder under conditions/
     section_title: str
     area: str  # the area slug, for example pregnancy
@@ -219,14 +220,14 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def topic_names(n: int) -> list[str]:
-    """N distinct condition names in a fixed shuffled order."""
-    combos = [f"{q} {p} {k}" for q in QUALITIES for p in PLACES for k in PROBLEMS]
+def topic_names(n: int) -> list[tuple[str, str]]:
+    """N distinct (condition name, place in the body) pairs in a fixed shuffled order."""
+    combos = [(f"{q} {p} {k}", p) for q in QUALITIES for p in PLACES for k in PROBLEMS]
     random.Random(SEED).shuffle(combos)
     names = []
     for i in range(n):
-        base = combos[i % len(combos)]
-        names.append(base if i < len(combos) else f"{base} type {i // len(combos) + 1}")
+        base, place = combos[i % len(combos)]
+        names.append((base if i < len(combos) else f"{base} type {i // len(combos) + 1}", place))
     return names
 
 
@@ -241,7 +242,8 @@ def plan(n: int, section_size: int = SECTION_SIZE) -> tuple[list[Topic], list[tu
         title = area_title if part == 1 else f"{area_title} ({part})"
         members = []
         for i in range(k * section_size, min(n, (k + 1) * section_size)):
-            topic = Topic(i, slugify(names[i]), names[i], folder, title, area)
+            name, place = names[i]
+            topic = Topic(i, slugify(name), name, place, folder, title, area)
             members.append(topic)
             topics.append(topic)
         # Navigation order within a section is alphabetical, as an editor would keep it.
@@ -250,7 +252,8 @@ def plan(n: int, section_size: int = SECTION_SIZE) -> tuple[list[Topic], list[tu
     return topics, sections
 
 
-def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], symptoms, risks, treatments) -> str:
+def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], symptoms: list[str], risks: list[str],
+                  treatments: list[str]) -> str:
     reviewed = BENCH_TODAY - timedelta(days=rng.randint(7, 350))
     updated = reviewed + timedelta(days=rng.randint(0, 6))
     lower = topic.name.lower()
@@ -266,7 +269,7 @@ def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], sympto
         "tags:",
         f"  - {dict(AREAS)[topic.area]}",
         "key_points:",
-        f"  - {topic.name} affects the {topic.name.split(' ', 1)[1].rsplit(' ', 1)[0]}.",
+        f"  - {topic.name} affects the {topic.place}.",
         f"  - Common signs include {symptoms[0]} and {symptoms[1]}.",
         f"  - Treatments include {treatments[0]} and {treatments[1]}.",
         "  - Get urgent help if you have sudden, severe pain or heavy bleeding.",
@@ -287,7 +290,7 @@ def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], sympto
 
 def topic_page(topic: Topic, siblings: list[Topic]) -> str:
     rng = random.Random(f"{SEED}-{topic.index}")
-    name, place = topic.name, topic.name.split(" ", 1)[1].rsplit(" ", 1)[0]
+    name, place = topic.name, topic.place
     refs = [f"ref{i}" for i in range(1, 6)]
     symptoms = rng.sample(SYMPTOMS, 4)
     risks = rng.sample(RISKS, 3)

@@ -19,9 +19,11 @@ class BuildRun:
     variant: str
     round: int
     warmup: bool
-    seconds: float
+    seconds: float  # wall time
+    cpu_seconds: float  # user + system CPU time of the build process: less disturbed by other load
     peak_mb: float  # the build process's maximum resident set size
     warnings: int  # WARNING lines mkdocs printed (a clean corpus prints none)
+    load_1min: float | None = None  # the machine's load average when the build started
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -40,8 +42,17 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def timed_process(args: list[str], cwd: Path, timeout: float) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, stderr) of one child process, killed after `timeout`."""
+@dataclass
+class Measured:
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    returncode: int
+    stderr: str
+
+
+def timed_process(args: list[str], cwd: Path, timeout: float) -> Measured:
+    """Wall and CPU seconds, peak RSS, exit code and stderr of one child process, killed after `timeout`."""
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=build_env(), stdin=subprocess.DEVNULL,
@@ -59,21 +70,23 @@ def timed_process(args: list[str], cwd: Path, timeout: float) -> tuple[float, fl
         errors.seek(0)
         stderr = errors.read()
     peak_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-    return seconds, peak_kib / 1024, process.returncode, stderr
+    return Measured(seconds, usage.ru_utime + usage.ru_stime, peak_kib / 1024, process.returncode, stderr)
 
 
 def run_build(config: Path, *, n: int, variant: str, round_: int, warmup: bool, timeout: float,
               python: str = sys.executable) -> BuildRun:
     """`python -m mkdocs build -q -f <config> -d <tmp>` in a fresh process; the output is thrown away."""
     site_dir = tempfile.mkdtemp(prefix=f"bench-n{n}-{variant}-")
+    load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     try:
-        seconds, peak_mb, code, stderr = timed_process(
+        result = timed_process(
             [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", site_dir], config.parent, timeout)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
-    if code != 0:
-        reason = f"killed after {timeout:.0f} s" if code < 0 else f"exit code {code}"
-        tail = "\n".join(stderr.strip().splitlines()[-20:])
+    if result.returncode != 0:
+        reason = f"killed after {timeout:.0f} s" if result.returncode < 0 else f"exit code {result.returncode}"
+        tail = "\n".join(result.stderr.strip().splitlines()[-20:])
         raise BuildFailed(f"variant ({variant}) at N={n} failed ({reason}): {config}\n{tail}")
-    warnings = sum("WARNING" in line for line in stderr.splitlines())
-    return BuildRun(n, variant, round_, warmup, round(seconds, 4), round(peak_mb, 1), warnings)
+    warnings = sum("WARNING" in line for line in result.stderr.splitlines())
+    return BuildRun(n, variant, round_, warmup, round(result.seconds, 4), round(result.cpu_seconds, 4),
+                    round(result.peak_mb, 1), warnings, load)
