@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check build release-build browser clean bench audit
+.PHONY: serve serve-dirty test check build release-build browser clean bench audit
 
 # Create the virtual environment and install the pinned packages (again only when they change).
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -16,6 +16,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 ## Preview the site with live reload at http://127.0.0.1:8000
 serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+## Large libraries: rebuild only the edited page (other pages' navigation may lag until a restart)
+serve-dirty: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
 
 ## Run the whole test suite (installs Debian's chromium for the browser tests when missing)
 test: $(STAMP) browser
