@@ -156,3 +156,9 @@ def test_large_sections_collapse_to_their_index_page(fixture_site: Path, tmp_pat
     bounded = build_site(fixture_site / "mkdocs.yml", tmp_path / "bounded", nav_section_limit=2)
     links = nav_links(bounded)
     assert "../draft/" not in links and "../" in links  # only the section's index page (the A to Z)
+
+
+def test_page_titles_name_the_page_then_the_site(shipped_site: Path) -> None:
+    assert read_html(shipped_site / "index.html").xpath("//title")[0].text == "Gynaecology health library"
+    contact = read_html(shipped_site / "contact/index.html")
+    assert contact.xpath("//title")[0].text == "Contact us - Gynaecology health library"
