@@ -85,7 +85,7 @@ def stop(process: subprocess.Popen) -> None:
         return
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=15)
@@ -137,7 +137,9 @@ def measure(*, site: str, config: Path, page: Path, url_path: str, pages: int, d
         result["error"] = str(error).splitlines()[0]
         result["log_tail"] = log.tail()
     finally:
-        page.write_text(original, encoding="utf-8")
+        # Stop the server before restoring the page, so the restore does not start a rebuild that
+        # Ctrl-C would interrupt (and serve's temporary site folder would be left behind).
         stop(process)
         reader.join(timeout=5)
+        page.write_text(original, encoding="utf-8")
     return result

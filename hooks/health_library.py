@@ -124,6 +124,13 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    # `mkdocs serve --dirty` reads only the edited pages; read the others' sources (without
+    # rendering them) so titles, related topics and the A to Z stay complete.
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None:
+            page.read_source(config)
+            on_page_markdown(page.markdown, page=page, config=config, files=files)
     if _build.problems:
         raise _fail(sorted(_build.problems))
     _build.library.resolve_related()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from sitebuild import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
@@ -162,3 +166,18 @@ def test_page_titles_name_the_page_then_the_site(shipped_site: Path) -> None:
     assert read_html(shipped_site / "index.html").xpath("//title")[0].text == "Gynaecology health library"
     contact = read_html(shipped_site / "contact/index.html")
     assert contact.xpath("//title")[0].text == "Contact us - Gynaecology health library"
+
+
+def test_dirty_rebuild_keeps_titles_and_related_topics(fixture_site: Path, tmp_path: Path) -> None:
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    edited = fixture_site / "docs/conditions/draft.md"
+    later = time.time() + 60
+    os.utime(edited, (later, later))
+    config = load_config(str(fixture_site / "mkdocs.yml"), site_dir=str(out))
+    config.extra["health_library"]["today"] = "2026-11-21"
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)  # what `mkdocs serve --dirty` does after an edit
+    page = read_html(out / "conditions/draft/index.html")
+    nav = [" ".join(a.text_content().split()) for a in page.xpath("//nav[contains(@class, 'md-nav--primary')]//a")]
+    assert "None" not in nav and "Reviewed condition" in nav
+    assert page.xpath("//nav[@class='health-related']//a/text()") == ["Reviewed condition"]
