@@ -89,7 +89,10 @@ def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> 
     for index, line in enumerate(lines[1:lines.index("---", 1)], start=1):
         if line and not line.startswith((" ", "#")):
             assert lines[index - 1].startswith("#"), line
-    # The scaffold is valid YAML and only the placeholders fail the model: a second `new` refuses to overwrite.
+    # The scaffold is valid YAML: `check` names fields to fill in, never a syntax error.
+    check = run_cli(fixture_site, "check", "--quiet")
+    assert "YAML syntax error" not in check.stdout and "vulval-pain-vulvodynia.md" in check.stdout
+    # A second `new` refuses to overwrite the editor's work.
     assert run_cli(fixture_site, "new", "Vulval pain (vulvodynia)").returncode == 1
 
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 
-from healthpages.faq import FaqExtension, read_rendered_faq, visible_text
+from healthpages.faq import FaqExtension, read_rendered_faq
 
-from sitebuild import ROOT, build_site, jsonld_blocks, read_html
+from sitebuild import ROOT, build_site, jsonld_blocks, read_html, reader_text
 
 HOSTILE = "</script><script>alert(1)</script>"
 
@@ -60,10 +60,10 @@ def test_faq_answer_read_back_equals_what_readers_see(question: str, answer: str
     (item,) = read_rendered_faq(html, "https://example.org/page/")
     document = lxml.html.fragment_fromstring(html, create_parent="div")
     (details,) = document.xpath("//details[@class='faq']")
-    assert item.question == visible_text(details.xpath("./summary")[0])
-    assert item.answer_text == visible_text(details.xpath("./div")[0])
+    assert item.question == reader_text(details.xpath("./summary")[0])
+    assert item.answer_text == reader_text(details.xpath("./div")[0])
     parsed = lxml.html.fragment_fromstring(item.answer_html, create_parent="div") if item.answer_html else None
-    assert (visible_text(parsed) if parsed is not None else "") == item.answer_text
+    assert (reader_text(parsed) if parsed is not None else "") == item.answer_text
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

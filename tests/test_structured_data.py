@@ -12,9 +12,7 @@ import extruct
 import lxml.html
 import pytest
 
-from healthpages.faq import visible_text
-
-from sitebuild import html_pages, read_html
+from sitebuild import html_pages, read_html, reader_text
 
 SCHEMA = "https://schema.org/"
 
@@ -108,8 +106,8 @@ def test_lead_topic_graph_is_complete(shipped_site: Path) -> None:
 
 
 def rendered_faq(document: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
-    return [(visible_text(d.xpath("./summary")[0]), d.xpath("./summary/h3/@id")[0],
-             visible_text(d.xpath("./div[@class='faq__answer']")[0]))
+    return [(reader_text(d.xpath("./summary")[0]), d.xpath("./summary/h3/@id")[0],
+             reader_text(d.xpath("./div[@class='faq__answer']")[0]))
             for d in document.xpath("//details[@class='faq']")]
 
 
@@ -130,7 +128,7 @@ def test_faq_json_ld_equals_the_visible_faq_on_every_page(shipped_site: Path) ->
             # Google's FAQPage rules: Question with name and an acceptedAnswer Answer with text.
             assert question["@type"] == "Question" and question["name"].strip()
             assert question["acceptedAnswer"]["@type"] == "Answer"
-            answer_text = visible_text(lxml.html.fragment_fromstring(question["acceptedAnswer"]["text"],
+            answer_text = reader_text(lxml.html.fragment_fromstring(question["acceptedAnswer"]["text"],
                                                                      create_parent="div"))
             structured.append((question["name"], question["url"].removeprefix(url + "#"), answer_text))
             assert question["url"].startswith(url + "#")

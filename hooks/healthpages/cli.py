@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             path = new_page(project, args.title, args.path, today_from(project.today))
             print(f"created {project.shown(path)}: fill in each field, then run `make check`")
             return 0
-        path = sign_page(project, args.page, args.reviewer, args.date or today_from(project.today), args.next_review)
+        today = today_from(project.today)
+        path = sign_page(project, args.page, args.reviewer, args.date or today, args.next_review, today)
         print(f"signed {project.shown(path)}: reviewed by {args.reviewer}")
         return 0
     except ProblemsFound as error:

@@ -16,9 +16,8 @@ from healthpages.validation import validate
 REVIEW_INTERVAL_YEARS = 3
 MEDICAL_PAGE_TYPES = ("topic",)
 SITE_PAGE_TYPES = ("home", "index", "experts", "contact", "policy")
-# Keys that Material for MkDocs itself reads from front matter.
-MATERIAL_KEYS = {"hide": list[Literal["navigation", "toc", "footer", "tags", "feedback", "path"]],
-                 "template": str, "search": dict[str, Any]}
+# Parts of a page that Material for MkDocs hides when front matter lists them under `hide`.
+Hideable = Literal["navigation", "toc", "footer", "tags", "feedback", "path"]
 
 Title = Annotated[str, Field(min_length=3, max_length=120)]
 Description = Annotated[str, Field(min_length=50, max_length=160)]
@@ -146,7 +145,8 @@ class BasePage(Strict):
     title: Title
     description: Description
     updated: date
-    hide: MATERIAL_KEYS["hide"] = []
+    # Keys that Material for MkDocs itself reads from front matter.
+    hide: list[Hideable] = []
     template: str | None = None
     search: dict[str, Any] | None = None
 

@@ -43,7 +43,8 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
     return newline.join(lines)
 
 
-def sign_page(project: Project, page: Path, reviewer: str, reviewed: date, next_review: date | None) -> Path:
+def sign_page(project: Project, page: Path, reviewer: str, reviewed: date, next_review: date | None,
+              today: date) -> Path:
     path = page if page.is_absolute() else (Path.cwd() / page)
     shown = project.shown(path)
     if not path.is_file():
@@ -54,7 +55,7 @@ def sign_page(project: Project, page: Path, reviewer: str, reviewed: date, next_
     # Check the signed page exactly as the build will, before anything is written.
     pages = frozenset(p.relative_to(project.docs_dir).as_posix() for p in project.pages())
     src_path = path.relative_to(project.docs_dir).as_posix() if path.is_relative_to(project.docs_dir) else path.name
-    checked = check_page(new_text, src_path, shown, CheckContext(site, max(reviewed, date.today()), pages))
+    checked = check_page(new_text, src_path, shown, CheckContext(site, today, pages))
     review_problems = [p for p in checked.problems if p.field.startswith("review")]
     if review_problems:
         raise ProblemsFound(review_problems)

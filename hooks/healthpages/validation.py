@@ -16,8 +16,6 @@ def _describe(error: Any) -> str:
     given = error.get("input")
     if kind == "missing":
         return "is required but missing"
-    if kind == "extra_forbidden":
-        return f"is not a known field; allowed here: {ctx.get('allowed', '')}".rstrip("; allowed here: ")
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return f"'{given}' is not a date; use YYYY-MM-DD, for example 2026-11-21"
     if kind == "string_too_short":
@@ -61,9 +59,7 @@ def validate(model: type[BaseModel], document: YamlDocument, path: str,
     except ValidationError as error:
         problems = []
         for item in error.errors(include_url=False):
-            # Union and discriminator branches add their tag to loc; keep the real field path.
-            loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("__")))
-            loc = tuple(p for p in loc if p not in getattr(model, "union_tags", ()))
+            loc = tuple(item["loc"])
             message = _describe(item)
             if item["type"] == "extra_forbidden":
                 allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1]))) or extra_allowed

@@ -19,13 +19,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 from browser_site import VIEWPORTS, OpenedPage
+from sitebuild import ROOT, build_site
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,8 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# The environment the README's build uses: a fixed "today" so review dates do not drift.
-BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "HEALTHPAGES_TODAY": "2026-11-21"}
 
 # Pages opened by the running test, for the screenshots taken when it fails.
 _OPEN_PAGES = pytest.StashKey[list[Page]]()
@@ -46,18 +42,9 @@ _OPEN_PAGES = pytest.StashKey[list[Page]]()
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the real site once per session, strictly, as `mkdocs build --strict` does."""
-    site_dir = tmp_path_factory.mktemp("site")
     with pytest.MonkeyPatch.context() as env:
-        for name, value in BUILD_ENV.items():
-            env.setenv(name, value)
         env.chdir(ROOT)  # problems name files relative to the repository, as editors see them
-        config = load_config(config_file=str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
-        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    return site_dir
+        return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
