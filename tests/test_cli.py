@@ -81,7 +81,7 @@ def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> 
     created = fixture_site / "docs/conditions/vulval-pain-vulvodynia.md"
     text = created.read_text()
     assert 'title: "Vulval pain (vulvodynia)"' in text and "status: draft" in text
-    for field in ("description", "page_type", "updated", "tags", "key_points", "condition", "disclaimer",
+    for field in ("description", "page_type", "updated", "key_points", "condition", "disclaimer",
                   "clinic", "related", "review"):
         assert f"\n{field}:" in text, field
     # Every field has a comment above it.
@@ -102,7 +102,7 @@ SIGNABLE = """\
 title: Draft condition
 description: A topic page that is still waiting for a clinical review, used by the tests.
 updated: 2026-10-01   # keep this comment
-tags: [Periods]
+audience: Anyone with period pain.
 key_points:
   - First key point.
   - Second key point.

@@ -19,7 +19,7 @@ title: Weak cervix (cervical insufficiency)
 description: What a weak cervix is, the signs to look out for, and the treatments you may be offered.
 page_type: topic
 updated: 2026-11-01
-tags: [Pregnancy]
+audience: People who are pregnant and have been told that their cervix may be weak.
 key_points:
   - One.
   - Two.
@@ -39,6 +39,9 @@ review:
 
 Text.
 """
+
+
+AUDIENCE = "audience: People who are pregnant and have been told that their cervix may be weak."
 
 
 @pytest.fixture(scope="module")
@@ -103,16 +106,25 @@ BAD_FRONT_MATTER = [
      [f"{P}:15: related: 'missing.md' is not a page in docs/; give a path such as endometriosis.md"]),
     ("too few key points", "  - Three.\n", "",
      [f"{P}:7: key_points: needs at least 3 items (it has 2)"]),
-    ("misspelt field", "tags: [Pregnancy]", "tags: [Pregnancy]\nkey_point: x",
-     [f"{P}:7: key_point: is not a known field; allowed fields: clinic, condition, description, disclaimer, "
-      "hide, key_points, page_type, pregnancy_weeks, published, related, review, search, tags, template, "
-      "title, updated"]),
+    ("misspelt field", AUDIENCE, AUDIENCE + "\nkey_point: x",
+     [f"{P}:7: key_point: is not a known field; allowed fields: audience, clinic, condition, description, "
+      "disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, review, search, "
+      "template, title, updated, when_to_get_help"]),
     ("unknown page type", "page_type: topic", "page_type: article",
      [f"{P}:4: page_type: 'article' is not allowed; use topic, or for a page without medical content one of: "
       "home, index, experts, contact, policy"]),
-    ("YAML syntax error", "tags: [Pregnancy]", "tags: [Pregnancy",
+    ("YAML syntax error", AUDIENCE, "audience: [Pregnant",
      [f"{P}:7: YAML syntax error: did not find expected ',' or ']'"]),
-    ("weeks out of order", "tags: [Pregnancy]", "tags: [Pregnancy]\npregnancy_weeks: {start: 24, end: 16}",
+    ("help tiers out of order", AUDIENCE,
+     AUDIENCE + "\nwhen_to_get_help:\n  urgent_gp_or_111: [you feel unwell]\n  call_999: [you collapse]",
+     [f"{P}:7: when_to_get_help: write the tiers most urgent first: call_999, urgent_gp_or_111"]),
+    ("empty help tier", AUDIENCE, AUDIENCE + "\nwhen_to_get_help:\n  call_999: []",
+     [f"{P}:8: when_to_get_help.call_999: is empty; list at least one item, or remove it"]),
+    ("pregnancy page without the maternity tier", AUDIENCE,
+     AUDIENCE + "\npregnancy: true\nwhen_to_get_help:\n  call_999: [you collapse]",
+     [f"{P}:8: when_to_get_help: a pregnancy page needs the call_maternity_unit tier: Call your maternity "
+      "unit now if:"]),
+    ("weeks out of order", AUDIENCE, AUDIENCE + "\npregnancy_weeks: {start: 24, end: 16}",
      [f"{P}:7: pregnancy_weeks: end (16) must not be before start (24)"]),
 ]
 

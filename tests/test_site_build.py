@@ -47,6 +47,20 @@ def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) ->
     assert not page.xpath("//*[contains(@class, 'health-notice--draft')]")
 
 
+def test_when_to_get_help_renders_its_tiers_in_order_near_the_top(built: Path) -> None:
+    page = read_html(built / "conditions/reviewed/index.html")
+    (block,) = page.xpath("//section[@class='health-help']")
+    assert block.xpath("./h2/text()") == ["When to get help"]
+    tiers = [(" ".join(t.xpath("string(./h3)").split()), [" ".join(li.text_content().split()) for li in t.xpath(".//li")])
+             for t in block.xpath("./div")]
+    assert tiers == [("Call 999 or go to A&E now if:", ["you are bleeding heavily"]),
+                     ("Call your maternity unit now if:", ["your waters break", "your baby is moving less than usual"])]
+    # Near the top: straight after the key points, before the first section of the body.
+    headings = [" ".join(h.text_content().replace("¶", "").split()) for h in page.xpath("//article//h2")]
+    assert headings[:3] == ["Key points", "When to get help", "What is it?"]
+    assert "Who this page is for: Anyone who is pregnant" in " ".join(page.xpath("string(//p[@class='health-audience'])").split())
+
+
 def test_draft_page_says_so_and_claims_no_review(built: Path) -> None:
     page = read_html(built / "conditions/draft/index.html")
     assert "This page has not yet been clinically reviewed." in text_of(page, "health-notice--draft")

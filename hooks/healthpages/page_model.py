@@ -133,6 +133,42 @@ class PregnancyWeeks(Strict):
         return self
 
 
+# "When to get help": NHS-style tiers, most urgent first. Keys in the order editors must write them,
+# with the heading each tier gets on the page.
+HELP_TIERS = {
+    "call_999": "Call 999 or go to A&E now if:",
+    "call_maternity_unit": "Call your maternity unit now if:",
+    "urgent_gp_or_111": "Ask for an urgent GP appointment or call NHS 111 if:",
+}
+HelpItem = Annotated[str, Field(min_length=3, max_length=300)]
+HelpTier = Annotated[list[HelpItem], Field(min_length=1, max_length=12)]
+
+
+class WhenToGetHelp(Strict):
+    """The page's urgent-care advice: each tier a list of symptoms or situations."""
+
+    call_999: HelpTier | None = None
+    call_maternity_unit: HelpTier | None = None
+    urgent_gp_or_111: HelpTier | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tiers_in_order(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            written = [key for key in data if key in HELP_TIERS]
+            expected = [key for key in HELP_TIERS if key in data]
+            if written != expected:
+                raise ValueError("write the tiers most urgent first: " + ", ".join(expected))
+            if not written and not [key for key in data if key not in HELP_TIERS]:
+                raise ValueError("needs at least one tier: " + ", ".join(HELP_TIERS))
+        return data
+
+    @property
+    def tiers(self) -> list[tuple[str, str, list[str]]]:
+        """(key, heading, items) of each tier the page has, most urgent first."""
+        return [(key, heading, getattr(self, key)) for key, heading in HELP_TIERS.items() if getattr(self, key)]
+
+
 class Condition(Strict):
     name: Phrase
     alternate_names: list[Phrase] = []
@@ -166,15 +202,18 @@ class SitePage(BasePage):
     """Home, A to Z, experts, contact and policy pages: no medical fields."""
 
     page_type: Literal["home", "index", "experts", "contact", "policy"]
+    when_to_get_help: WhenToGetHelp | None = None  # the home page carries the same urgent-care block
 
 
 class TopicPage(BasePage):
     """A patient-information page about one condition or treatment."""
 
     page_type: Literal["topic"] = "topic"
-    tags: Annotated[list[Phrase], Field(min_length=1, max_length=6)]
     key_points: Annotated[list[Phrase], Field(min_length=3, max_length=6)]
+    audience: Phrase | None = None  # "Who this page is for", one sentence
+    pregnancy: bool = False  # about a current pregnancy: the maternity-unit tier is required
     pregnancy_weeks: PregnancyWeeks | None = None
+    when_to_get_help: WhenToGetHelp | None = None
     condition: Condition | None = None
     disclaimer: str = "general"
     clinic: str | None = None  # None: the practice's default clinic; "none": no contact block
@@ -208,6 +247,18 @@ class TopicPage(BasePage):
             if context.pages and resolve_path(context.src_path, item) not in context.pages:
                 raise ValueError(f"'{item}' is not a page in docs/; give a path such as endometriosis.md")
         return value
+
+    @field_validator("when_to_get_help")
+    @classmethod
+    def _pregnancy_help(cls, value: WhenToGetHelp | None, info: ValidationInfo) -> WhenToGetHelp | None:
+        pregnancy = info.data.get("pregnancy") or info.data.get("pregnancy_weeks") is not None
+        if pregnancy and value is not None and not value.call_maternity_unit:
+            raise ValueError("a pregnancy page needs the call_maternity_unit tier: " + HELP_TIERS["call_maternity_unit"])
+        return value
+
+    @property
+    def is_pregnancy_page(self) -> bool:
+        return self.pregnancy or self.pregnancy_weeks is not None
 
     @property
     def clinic_id(self) -> str | None:

@@ -22,6 +22,8 @@ def _describe(error: Any) -> str:
         return f"must be at least {ctx['min_length']} characters (it has {len(given)})"
     if kind == "string_too_long":
         return f"must be at most {ctx['max_length']} characters (it has {len(given)})"
+    if kind == "too_short" and ctx["min_length"] == 1:
+        return "is empty; list at least one item, or remove it"
     if kind == "too_short":
         return f"needs at least {ctx['min_length']} items (it has {ctx.get('actual_length', 0)})"
     if kind == "too_long":
