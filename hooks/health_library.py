@@ -27,6 +27,7 @@ from healthpages.page_view import Library, make_view
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.references import ReferencesExtension
 from healthpages.site_data import SiteData, load_site_data
+from healthpages.tables import ResponsiveTablesExtension
 from healthpages.structured_data import Crumb, SiteGraph, build_page_graph, build_site_graph
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -78,7 +79,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except ProblemsFound as error:
         raise _fail(error.problems) from None
     _build = _Build(config, site, today, bool(settings.get("release")))
-    for extension in (FaqExtension, ReferencesExtension):
+    for extension in (FaqExtension, ReferencesExtension, ResponsiveTablesExtension):
         if not any(isinstance(ext, extension) for ext in config.markdown_extensions):
             config.markdown_extensions.append(extension())
     return config

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
 
-from sitebuild import FIXTURES, ROOT, build_site
+from sitebuild import ROOT, build_site, copy_fixture_site
 
 
 @pytest.fixture
 def fixture_site(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/site, with its shared data folder beside it."""
-    shutil.copytree(FIXTURES / "data", tmp_path / "data")
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", site)
-    text = (site / "mkdocs.yml").read_text()
-    # The copy lives elsewhere: point it back at the project's own overrides and hooks.
-    text = text.replace("../../../overrides", str(ROOT / "overrides")).replace(
-        "../../../hooks/health_library.py", str(ROOT / "hooks" / "health_library.py"))
-    (site / "mkdocs.yml").write_text(text)
-    return site
+    return copy_fixture_site(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,19 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TODAY = "2026-11-21"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def copy_fixture_site(directory: Path) -> Path:
+    """A writable copy of tests/fixtures/site (with its data folder beside it) in `directory`."""
+    shutil.copytree(FIXTURES / "data", directory / "data")
+    site = directory / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    text = (site / "mkdocs.yml").read_text()
+    # The copy lives elsewhere: point it back at the project's own overrides and hooks.
+    text = text.replace("../../../overrides", str(ROOT / "overrides")).replace(
+        "../../../hooks/health_library.py", str(ROOT / "hooks" / "health_library.py"))
+    (site / "mkdocs.yml").write_text(text)
+    return site
 
 
 def build_site(config_file: Path, site_dir: Path, strict: bool = True, **extra: object) -> Path:

@@ -9,11 +9,8 @@ When a test fails, screenshots of the pages it opened are saved under `test-outp
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
-from browser_site import VIEWPORTS, OpenedPage
+from browser_site import LAYOUT_WIDTHS, VIEWPORTS, OpenedPage, serve
 from sitebuild import ROOT, build_site
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -47,24 +44,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(built_site: Path) -> Iterator[str]:
-    """Serve the built site on a free port of 127.0.0.1 for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The shipped site, served for the whole session."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -99,9 +83,11 @@ def open_page(
     contexts: list[BrowserContext] = []
     request.node.stash[_OPEN_PAGES] = []
 
-    def _open(path: str, viewport: str = "1280x800", *, dark: bool = False) -> OpenedPage:
+    def _open(path: str, viewport: str = "1280x800", *, dark: bool = False, base: str = base_url) -> OpenedPage:
+        """`base` serves another built site (it must be on 127.0.0.1 too)."""
         context = chromium.new_context(
-            viewport=VIEWPORTS[viewport], color_scheme="dark" if dark else "light", reduced_motion="reduce"
+            viewport=VIEWPORTS.get(viewport) or LAYOUT_WIDTHS[viewport], color_scheme="dark" if dark else "light",
+            reduced_motion="reduce",
         )
         contexts.append(context)
         page = context.new_page()
@@ -109,7 +95,7 @@ def open_page(
 
         def _route(route: Route) -> None:
             url = route.request.url
-            if urlsplit(url).netloc == local:  # 127.0.0.1 and the test server's own port
+            if urlsplit(url).netloc in (local, urlsplit(base).netloc):  # 127.0.0.1 and the test server's own port
                 route.continue_()
             else:
                 opened.blocked.append(url)
@@ -132,7 +118,7 @@ def open_page(
         )
         page.on("pageerror", lambda error: opened.console_errors.append(f"uncaught: {error}"))
         request.node.stash[_OPEN_PAGES].append(page)
-        page.goto(base_url + path, wait_until="networkidle")
+        page.goto(base + path, wait_until="networkidle")
         return opened
 
     yield _open

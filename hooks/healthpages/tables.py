@@ -1,0 +1,44 @@
+"""Tables that reflow on a phone: each cell carries its column's heading, shown when rows stack.
+
+The NHS responsive-table pattern: explicit ARIA roles keep the table's meaning for screen readers
+when CSS turns rows into stacked cards, and each cell starts with its column heading (hidden from
+assistive technology, which already announces the header cell).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader",
+         "td": "cell"}
+
+
+def _text(element: etree.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+class _ResponsiveTables(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for table in root.iter("table"):
+            table.set("class", " ".join(filter(None, [table.get("class"), "health-table"])))
+            headings = [_text(th) for th in table.findall("./thead/tr/th")]
+            for element in table.iter():
+                if element.tag in ROLES:
+                    element.set("role", ROLES[element.tag])
+            for row in table.findall("./tbody/tr"):
+                for heading, cell in zip(headings, row.findall("./td"), strict=False):
+                    if not heading:
+                        continue
+                    label = etree.Element("span", {"class": "health-table__heading", "aria-hidden": "true"})
+                    label.text = heading
+                    label.tail = cell.text
+                    cell.text = None
+                    cell.insert(0, label)
+
+
+class ResponsiveTablesExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
+        md.treeprocessors.register(_ResponsiveTables(md), "health_tables", 6)
