@@ -55,11 +55,11 @@ def test_topic_page_has_every_section(source: Path, shipped_site: Path) -> None:
 @pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
 def test_topic_page_has_urgent_advice_and_resolving_references(source: Path, shipped_site: Path) -> None:
     page = built_page(shipped_site, source)
-    urgent = page.xpath("//div[contains(@class, 'admonition') and (contains(@class, 'urgent-advice') "
-                        "or contains(@class, 'immediate-action'))]")
-    assert urgent, f"{source.name}: no urgent-advice callout"
-    text = " ".join(u.text_content() for u in urgent)
+    (urgent,) = page.xpath("//section[@class='health-help']")
+    text = " ".join(urgent.text_content().split())
     assert "999" in text and ("111" in text or "maternity" in text.lower()), source.name
+    # No free-form urgent callouts any more: the structured block is the one place for urgent advice.
+    assert not page.xpath("//div[contains(@class, 'urgent-advice') or contains(@class, 'immediate-action')]")
     notes = page.xpath("//div[@class='footnote']//li[starts-with(@id, 'fn:')]")
     assert len(notes) >= 2, f"{source.name}: fewer than two references"
     note_ids = {n.get("id") for n in notes}
@@ -74,12 +74,10 @@ def test_topic_page_has_urgent_advice_and_resolving_references(source: Path, shi
 def test_topic_page_is_plain_english_and_honest(source: Path, shipped_site: Path) -> None:
     text = source.read_text(encoding="utf-8")
     score = measure(text)
-    assert 800 <= score.words <= 1600, f"{source.name}: {score}"
+    assert 800 <= score.words <= 2000, f"{source.name}: {score}"
     assert score.reading_age <= MAX_READING_AGE, f"{source.name}: {score}"
     assert re.search(r"(?m)^  status: draft$", text), f"{source.name}: must stay a draft until a clinician signs it"
     assert not re.search(r"https?://", text), f"{source.name}: references carry no invented URLs"
-    page = built_page(shipped_site, source)
-    assert page.xpath("//section[@class='health-related']//a") or page.xpath("//nav[@class='health-related']//a")
 
 
 def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_site: Path) -> None:
@@ -117,3 +115,24 @@ def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: P
     lead = [d for d in docs if d["location"].startswith("conditions/cervical-insufficiency/")]
     assert any("incompetent cervix" in d["text"].lower() for d in lead)
     assert not any("Green-top Guideline No. 75" in d["text"] for d in docs)
+
+
+def help_tiers(document: lxml.html.HtmlElement) -> dict[str, str]:
+    """The "When to get help" block as read on the page: each tier's heading and its text."""
+    tiers = document.xpath("//section[@class='health-help']/div")
+    return {" ".join(t.xpath("string(./h3)").split()): " ".join(t.xpath("string(./ul)").split()).lower()
+            for t in tiers}
+
+
+@pytest.mark.parametrize("page", ["index.html", "conditions/cervical-insufficiency/index.html"])
+def test_waters_breaking_early_goes_to_the_maternity_unit_not_a_and_e(page: str, shipped_site: Path) -> None:
+    tiers = help_tiers(read_html(shipped_site / page))
+    assert "waters" in tiers["Call your maternity unit now if:"]
+    assert "waters break" not in tiers["Call 999 or go to A&E now if:"]
+
+
+def test_lead_page_covers_baby_movements_and_a_stitch_in_place(shipped_site: Path) -> None:
+    maternity = help_tiers(read_html(shipped_site / "conditions/cervical-insufficiency/index.html"))[
+        "Call your maternity unit now if:"]
+    assert "moving less" in maternity
+    assert "stitch" in maternity and "contractions" in maternity

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import textstat
 
 # NHS content aims at a reading age of 9 to 11; no topic page may be harder than this.
-MAX_READING_AGE = 14.0
+MAX_READING_AGE = 11.0
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _CALLOUT = re.compile(r"^\s*(!!!|\?\?\?\+?)\s*[\w-]+\s*")
