@@ -172,6 +172,10 @@ class _RawHtmlChecker(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in RAW_TAGS:
+            self.problems.append(f"raw HTML </{tag}> is not allowed in a page; write Markdown instead")
+
     def handle_decl(self, decl: str) -> None:
         self.problems.append("an HTML declaration is not allowed in a page")
 

@@ -10,6 +10,7 @@ in the page's HTML to the finishing step (see `page_data`).
 from __future__ import annotations
 
 import copy
+import html as html_module
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
@@ -92,8 +93,8 @@ class _PageTreeprocessor(Treeprocessor):
         data = ConversionData(
             faq_heading=faq.heading if faq else "",
             faq_anchor=faq.anchor if faq else "",
-            faq=tuple(FaqEntry(q.question, q.anchor, self._answer_html(q.answer)) for q in faq.questions)
-            if faq else (),
+            faq=tuple(FaqEntry(self._visible_text(q.heading), q.anchor, self._answer_html(q.answer))
+                      for q in faq.questions) if faq else (),
             headings=tuple(Heading(int(e.tag[1]), element_text(e), e.get("id") or "")
                            for e in root.iter() if e.tag in ("h2", "h3")),
             problems=tuple(state.problems),
@@ -103,6 +104,24 @@ class _PageTreeprocessor(Treeprocessor):
         root.insert(0, etree.Element("div", {"data-health-slot": "top"}))
         root.append(etree.Element("div", {"data-health-slot": "end"}))
         root.append(etree.Element("div", {DATA_ATTRIBUTE: data.to_json()}))
+
+    def _final_html(self, element: etree.Element) -> str:
+        """An element's content as it will appear in the page, raw HTML and entities restored."""
+        copied = copy.copy(element)
+        copied.tail = None
+        whole = self.md.serializer(copied)  # the serializer escapes text as the page's own HTML does
+        inner = whole[whole.index(">") + 1 : whole.rindex("</")] if whole.endswith(">") and "</" in whole else ""
+        return run_postprocessors(inner, self.md)
+
+    def _visible_text(self, element: etree.Element) -> str:
+        """The text a reader sees in an element (as a browser reads its final HTML)."""
+        copied = copy.deepcopy(element)
+        for parent in list(copied.iter()):
+            for child in list(parent):
+                if "headerlink" in (child.get("class") or ""):
+                    parent.remove(child)
+        text = nh3.clean(self._final_html(copied), tags=set())
+        return " ".join(html_module.unescape(text).split())
 
     def _answer_html(self, answer: etree.Element) -> str:
         """The answer as it is shown, in the tags search engines accept, without reference numbers."""
@@ -117,8 +136,7 @@ class _PageTreeprocessor(Treeprocessor):
                         parent[index - 1].tail = (parent[index - 1].tail or "") + tail
                     else:
                         parent.text = (parent.text or "") + tail
-        inner = (copied.text or "") + "".join(self.md.serializer(child) for child in copied)
-        html = run_postprocessors(inner, self.md)
+        html = self._final_html(copied)
         cleaned = nh3.clean(html, tags=ANSWER_TAGS, attributes={"a": {"href"}}, link_rel=None,
                             url_schemes=content_policy.LINK_SCHEMES)
         return " ".join(cleaned.split())

@@ -40,9 +40,10 @@ def is_faq_heading(element: etree.Element) -> bool:
 
 @dataclass(frozen=True)
 class FaqQuestion:
-    question: str  # the question as readers see it
+    question: str  # the question's text in the tree (before raw HTML and entities are restored)
     anchor: str  # the id of its heading
-    answer: etree.Element  # the answer's element in the page; serialised once the tree is final
+    heading: etree.Element  # the question's heading and the answer's element in the page: their final HTML
+    answer: etree.Element  # is read once the tree is complete
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def find_faq(root: etree.Element) -> tuple[FaqSection | None, list[FaqShapeProbl
             if key in seen:
                 problems.append(FaqShapeProblem(question, f"the question '{question}' is asked twice; keep one", 2))
             seen.add(key)
-            questions.append(FaqQuestion(question, element.get("id") or "", answer))
+            questions.append(FaqQuestion(question, element.get("id") or "", element, answer))
         elif answer is not None:
             root.remove(element)
             answer.append(element)

@@ -70,9 +70,11 @@ _PARSER_WORDS = [
 ]
 
 
-def plain_words(problem: str | None) -> str:
-    """The YAML parser's complaint as what an editor should change."""
+def plain_words(problem: str | None, line: str = "") -> str:
+    """The YAML parser's complaint (and the line it is about) as what an editor should change."""
     text = problem or ""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in text:
+        return _PARSER_WORDS[0][1]
     for words, advice in _PARSER_WORDS:
         if words in text:
             return advice
@@ -145,7 +147,9 @@ def _compose(text: str, path: str, first_line: int) -> yaml.Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise ProblemsFound([Problem(path, line, plain_words(error.problem))]) from None
+        lines = text.splitlines()
+        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        raise ProblemsFound([Problem(path, line, plain_words(error.problem, source_line))]) from None
     except yaml.YAMLError as error:  # a stream that is not one document
         raise ProblemsFound([Problem(path, first_line, f"the YAML cannot be read ({excerpt(error)})")]) from None
     finally:

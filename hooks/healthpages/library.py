@@ -20,7 +20,7 @@ from healthpages.page_data import ConversionData, FaqEntry, Heading
 from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, load_page, resolve_path
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.readability import MAX_READING_AGE, Readability
-from healthpages.review import ReviewState, release_problems, review_state
+from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
 from healthpages.settings import NavEntry, SiteSettings
 from healthpages.site_data import Clinic, Disclaimer, Practitioner, SiteData
 from healthpages.structured_data import Crumb, SiteGraph, build_site_graph, page_graph
@@ -253,7 +253,7 @@ class LibraryBuilder:
     def _topic_result(self, result: PageResult, model: TopicPage) -> PageResult:
         settings, site, record = self.settings, self.site, result.record
         state = review_state(model, record.source, site, settings.today)
-        if state.overdue and state.next_review is not None:
+        if state.overdue and state.next_review is not None and not settings.release:
             self.warnings.append(Problem(record.shown, record.source.front_matter.line_of(("review", "next_review")),
                                          f"overdue for review: next review was due {uk_date(state.next_review)}",
                                          "review.next_review"))
@@ -263,6 +263,9 @@ class LibraryBuilder:
                                         "it again", "review"))
         if settings.release:
             self.problems += release_problems(record.source, state)
+        fit = reviewer_fit_problem(model, record.source, site)
+        if fit is not None:
+            self.problems.append(fit)
         disclaimers = [site.disclaimers.general]
         if model.disclaimer != "general":
             disclaimers.append(site.disclaimers.variants[model.disclaimer])

@@ -54,7 +54,9 @@ class ConversionData:
     images: tuple[str, ...] = field(default=())  # image files the page shows (paths as written)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        """JSON for an HTML attribute: with &, < and > written as \\u escapes, no entity can be misread."""
+        text = json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     @classmethod
     def from_json(cls, text: str) -> ConversionData:

@@ -251,17 +251,13 @@ class TopicPage(BasePage):
 
     @field_validator("published")
     @classmethod
-    def _published_not_future(cls, value: date, info: ValidationInfo) -> date:
+    def _published_date(cls, value: date, info: ValidationInfo) -> date:
         if value > _context(info).today:
             raise ValueError(f"{value} is in the future; use the day the page was first published")
-        return value
-
-    @field_validator("updated")
-    @classmethod
-    def _updated_after_published(cls, value: date, info: ValidationInfo) -> date:
-        published = info.data.get("published")
-        if published is not None and value < published:
-            raise ValueError(f"{value} is before the page was published ({published})")
+        updated = info.data.get("updated")  # validated first: it belongs to every page
+        if updated is not None and value > updated:
+            raise ValueError(f"{value} is after the page was last updated ({updated}); published is the day the "
+                             "page first appeared")
         return value
 
     @field_validator("when_to_get_help")

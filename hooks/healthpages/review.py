@@ -91,3 +91,26 @@ def release_problems(source: PageSource, state: ReviewState) -> list[Problem]:
                                 "the page has changed since its last review: a clinician must check the changes "
                                 "and sign it again (see `healthpages sign`)", "review"))
     return problems
+
+
+def required_specialty(model: TopicPage, site: SiteData) -> str:
+    """The specialty a page's reviewer must have (data/reviewers.yml): pregnancy pages need their own."""
+    rules = site.reviewer_rules
+    return rules.pregnancy if model.is_pregnancy_page else rules.default
+
+
+def reviewer_fit_problem(model: TopicPage, source: PageSource, site: SiteData) -> Problem | None:
+    """A problem when the page's reviewer lacks the specialty its topic needs (for example obstetrics)."""
+    review = model.review
+    reviewer = site.reviewers.get(review.reviewer or "") if review.status == "reviewed" else None
+    if reviewer is None:
+        return None
+    needed = required_specialty(model, site)
+    if needed in reviewer.specialties:
+        return None
+    able = [r.name for r in site.reviewers.values() if needed in r.specialties]
+    who = f"; reviewers with it: {', '.join(able)}" if able else "; no reviewer in data/reviewers.yml has it yet"
+    kind = "a pregnancy page" if model.is_pregnancy_page else "this page"
+    return Problem(source.path, source.front_matter.line_of(("review", "reviewer")),
+                   f"{kind} needs a reviewer whose specialties include {needed}; {reviewer.name} lists "
+                   f"{', '.join(reviewer.specialties) or 'none'}{who}", "review.reviewer")

@@ -126,11 +126,18 @@ class Reviewer(Strict):
     name: Text  # with the prefix clinicians use, for example "Dr Jane Doe"
     role: Text
     profile: Text  # docs page of the reviewer's profile, with an optional #anchor
-    credentials: str = ""
-    registration: str = ""  # for example a GMC number; leave empty until the clinician supplies it
+    specialties: list[Slug] = []  # only what the clinician has confirmed, for example gynaecology
+
+
+class ReviewerRules(Strict):
+    """The specialty a page's reviewer must list: pregnancy pages need `pregnancy`, every other page `default`."""
+
+    default: Slug = "gynaecology"
+    pregnancy: Slug = "obstetrics"
 
 
 class Reviewers(Strict):
+    required_specialties: ReviewerRules = ReviewerRules()
     reviewers: list[Reviewer] = []
 
 
@@ -149,6 +156,7 @@ class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
+    reviewer_rules: ReviewerRules = ReviewerRules()
 
     @property
     def clinics(self) -> dict[str, Clinic]:
@@ -215,4 +223,4 @@ def load_site_data(data_dir: Path) -> SiteData:
                                 "default_clinic"))
     if problems:
         raise ProblemsFound(problems)
-    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers)
+    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers, reviewers.required_specialties)

@@ -35,6 +35,8 @@ from healthpages.site_files import rewrite_sitemap, robots_txt
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
+# Figures `healthpages check` prints; outside MkDocs' loggers, whose DEBUG level would change what MkDocs checks.
+figures = logging.getLogger("healthpages.figures")
 EXTENSION = "healthpages.extension"
 
 
@@ -61,11 +63,13 @@ def report(problems: list[Problem], level: int = logging.ERROR) -> None:
         log.log(level, str(problem), extra={"problem": problem})
 
 
+SUMMARY_END = "run `make check` for the same list without building"
+
+
 def failure(problems: list[Problem], what: str = "in the pages or data") -> PluginError:
     report(problems)
     count = len(problems)
-    return PluginError(f"{count} problem{'s' if count != 1 else ''} {what} (listed above); run `make check` for "
-                       "the same list without building")
+    return PluginError(f"{count} problem{'s' if count != 1 else ''} {what} (listed above); {SUMMARY_END}")
 
 
 @dataclass
@@ -106,21 +110,22 @@ class MkDocsBuild:
             config.markdown_extensions.append(EXTENSION)
         self.builder = LibraryBuilder(self.settings, self.site, frozenset())
         self.library: Library | None = None
-        self.texts: dict[str, bytes] = {}
+        self.texts: dict[str, str] = {}  # each page's text, to find the line of a problem MkDocs reports
         self._install_translator()
 
     def _install_translator(self) -> None:
-        mkdocs_log = logging.getLogger("mkdocs")
-        if MkDocsBuild._translator is not None:
-            mkdocs_log.removeFilter(MkDocsBuild._translator)
-            for handler in mkdocs_log.handlers:
-                handler.removeFilter(MkDocsBuild._translator)
-        MkDocsBuild._translator = _Translator(self)
-        # Filters on a logger see only its own records; handlers see their children's too.
-        for handler in mkdocs_log.handlers:
-            handler.addFilter(MkDocsBuild._translator)
-        for name in ("mkdocs.structure.pages", "mkdocs.structure.nav"):
-            logging.getLogger(name).addFilter(MkDocsBuild._translator)
+        """Translate MkDocs' messages for this build (and no longer for the one before, under `mkdocs serve`)."""
+        loggers = [logging.getLogger(name) for name in ("mkdocs.structure.pages", "mkdocs.structure.nav")]
+        handlers = logging.getLogger("mkdocs").handlers
+        old = MkDocsBuild._translator
+        if old is not None:
+            for target in [*loggers, *handlers]:
+                target.removeFilter(old)
+        translator = MkDocsBuild._translator = _Translator(self)
+        # A logger's filters see its own records; the handlers' filters see the messages of every child logger
+        # (MkDocs counts warnings for --strict in a handler, so it counts the translated messages).
+        for target in [*loggers, *handlers]:
+            target.addFilter(translator)
 
     # -- events ----------------------------------------------------------------------------------------
 
@@ -144,6 +149,7 @@ class MkDocsBuild:
                 assert MkDocsBuild._translator is not None
                 MkDocsBuild._translator.removed.add(file.src_uri)
                 continue
+            self.texts[file.src_uri] = text
             self.builder.read_page(file.src_uri, text)
         return files
 
@@ -165,15 +171,19 @@ class MkDocsBuild:
         return finish_content(html)
 
     def complete(self, files: Files) -> None:
-        # `mkdocs serve --dirty` reads only the edited pages: the others' front matter is read above in
-        # `files`, so titles, related topics and the A to Z stay complete.
+        # `mkdocs serve --dirty` reads only the edited pages. Our own data for the others comes from `files`;
+        # MkDocs' page objects need their sources read too, or the theme's navigation shows them as "None".
+        for file in files.documentation_pages():
+            if file.page is not None and file.page.markdown is None:
+                file.page.read_source(self.config)
         self.library = self.builder.complete()
-        if self.builder.problems:
-            raise failure(self.builder.problems)
+        for result in self.library.results.values():
+            figures.debug("readability", extra={"readability": (result.record.shown, result.readability)})
+        # Problems are listed now but stop the build only at its end, after MkDocs has checked every link and
+        # anchor too, so that an editor sees every problem at once.
+        report(self.builder.problems)
         report(self.builder.warnings, logging.WARNING)
         report(self.builder.notices, logging.INFO)
-        for result in self.library.results.values():
-            log.debug("readability", extra={"readability": (result.record.shown, result.readability)})
 
     def post_page(self, output: str, page: Page) -> str:
         assert self.library is not None
@@ -191,6 +201,10 @@ class MkDocsBuild:
     def post_build(self) -> None:
         assert self.library is not None
         (self.settings.site_dir / "robots.txt").write_text(robots_txt(self.library), encoding="utf-8")
+        if self.builder.problems:
+            count = len(self.builder.problems)
+            raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the pages or data (listed above); "
+                              f"{SUMMARY_END}")
 
     # -- MkDocs' messages as problems ------------------------------------------------------------------
 
@@ -216,17 +230,17 @@ class MkDocsBuild:
         return None
 
     def _source_line(self, src_path: str, needle: str) -> int:
-        record = self.builder.records.get(src_path)
-        text = record.source.body if record else ""
-        first = record.source.body_first_line if record else 1
-        for offset, line in enumerate(text.splitlines()):
+        """The first line of the page that holds `needle` after its front matter (0 when none does)."""
+        lines = self.texts.get(src_path, "").splitlines()
+        closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), 0)
+        for number, line in enumerate(lines[closing + 1:], start=closing + 2):
             if needle in line:
-                return first + offset
-        return first
+                return number
+        return 0
 
     def _link_problem(self, src_path: str, target: str, detail: str) -> Problem:
         shown = self.settings.shown_page(src_path)
-        line = self._source_line(src_path, f"({target}") or self._source_line(src_path, target)
+        line = self._source_line(src_path, f"({target}") or self._source_line(src_path, target) or 1
         anchor = re.search(r"does not contain an anchor '#([^']+)'", detail)
         if anchor:
             message = f"link '{target}': the page has no heading with the anchor #{anchor.group(1)}"
@@ -277,6 +291,7 @@ class MkDocsBuild:
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # listed, but they do not fail the check
     readability: list[tuple[str, Any]] = field(default_factory=list)
     pages: int = 0
     other: list[str] = field(default_factory=list)  # messages from MkDocs that are not about a page
@@ -291,24 +306,30 @@ class _Collector(logging.Handler):
         problems = getattr(record, "problems", None) or ([record.problem] if hasattr(record, "problem") else [])
         if problems and record.levelno >= logging.WARNING:
             self.report.problems.extend(problems)
+        elif problems:
+            self.report.notices.extend(problems)
         elif hasattr(record, "readability"):
             self.report.readability.append(record.readability)
-        elif record.levelno >= logging.WARNING:
+        elif record.levelno >= logging.WARNING and not record.getMessage().endswith(SUMMARY_END):
             self.report.other.append(record.getMessage())
 
 
 @contextmanager
 def _collecting(report: BuildReport) -> Iterator[None]:
     handler = _Collector(report)
-    logger = logging.getLogger("mkdocs")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    mkdocs_log = logging.getLogger("mkdocs")
+    previous = mkdocs_log.level, figures.level
+    mkdocs_log.addHandler(handler)
+    figures.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    figures.setLevel(logging.DEBUG)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+        mkdocs_log.removeHandler(handler)
+        figures.removeHandler(handler)
+        mkdocs_log.setLevel(previous[0])
+        figures.setLevel(previous[1])
 
 
 def check_build(config_file: Path, release: bool) -> BuildReport:
