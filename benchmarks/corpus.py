@@ -3,7 +3,7 @@
 Each page has the front matter of `docs/conditions/cervical-insufficiency.md` (title, description,
 key points, condition, disclaimer, clinic, related pages and a review that happened within the last
 year, so every page passes the hooks' validation), about 900 words in 6 to 8 sections, an
-urgent-advice callout, an FAQ of five questions and five numbered references cited in the text.
+when-to-get-help block, an FAQ of five questions and five numbered references cited in the text.
 
 Pages are grouped into topic sections (folders) of at most `section_size` pages under one
 "Health A to Z" section, the way the shipped site groups its topics. A growing library gets more
@@ -264,7 +264,7 @@ def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], sympto
         "---",
         f'title: "{topic.title}"',
         f'description: "{description}"',
-        "page_type: topic",
+        f"published: {(reviewed - timedelta(days=30)).isoformat()}",
         f"updated: {updated.isoformat()}",
         f"audience: Anyone who has {lower}, or thinks they might.",
         "key_points:",
@@ -275,15 +275,24 @@ def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], sympto
     ]
     if topic.area == "pregnancy":
         start = rng.randint(6, 20)
-        lines += ["pregnancy_weeks:", f"  start: {start}", f"  end: {start + rng.randint(4, 16)}"]
+        lines += ["pregnancy: true", "pregnancy_weeks:", f"  start: {start}", f"  end: {start + rng.randint(4, 16)}"]
+    urgent = rng.sample(URGENT, 4)
+    lines += ["when_to_get_help:", "  call_999:", f"    - {urgent[0]}", f"    - {urgent[1]}"]
+    if topic.area == "pregnancy":
+        lines += ["  call_maternity_unit:", "    - your waters break or you have regular tightenings"]
+    lines += ["  urgent_gp_or_111:", f"    - {urgent[2]}", f"    - {urgent[3]}"]
     lines += ["condition:", f"  name: {topic.name}", "  alternate_names:", f"    - {topic.name} syndrome",
               "  symptoms:", *[f"    - {s[0].upper() + s[1:]}" for s in symptoms],
               "  risk_factors:", *[f"    - {r[0].upper() + r[1:]}" for r in risks],
               "  treatments:", *[f"    - {t[0].upper() + t[1:]}" for t in treatments]]
     lines += [f"disclaimer: {'pregnancy' if topic.area == 'pregnancy' else 'general'}",
               "clinic: spire-bristol", "related:", *[f"  - {r.slug}.md" for r in related],
-              "review:", "  status: reviewed", "  reviewer: islam-gamaleldin", f"  reviewed: {reviewed.isoformat()}",
-              "---"]
+              "review:"]
+    # Pregnancy pages need a reviewer in obstetrics, which the practice's registry does not have: drafts.
+    if topic.area == "pregnancy":
+        lines += ["  status: draft", "---"]
+    else:
+        lines += ["  status: reviewed", "  reviewer: islam-gamaleldin", f"  reviewed: {reviewed.isoformat()}", "---"]
     return "\n".join(lines) + "\n"
 
 
@@ -341,9 +350,6 @@ def topic_page(topic: Topic, siblings: list[Topic]) -> str:
     # Every reference is cited at least once in the text.
     body.append("Guidance on this condition is set out in the sources listed below"
                 + "".join(f"[^{r}]" for r in refs) + ".")
-    urgent = rng.sample(URGENT, 4)
-    body.append('!!! urgent-advice "Urgent advice: call NHS 111 or your GP straight away if:"\n'
-                + "\n".join(f"    - {item}" for item in urgent))
     body.append("## Frequently asked questions")
     for question, answer in rng.sample(QUESTIONS, 5):
         body.append(f"### {question.format(name=name.lower())}")

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
+from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
+import markdown
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from healthpages.library import LibraryBuilder, PageRecord
+from healthpages.page_data import take_page_data
+from healthpages.settings import SiteSettings, read_settings
+from healthpages.site_data import SiteData, load_site_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -67,3 +75,29 @@ def reader_text(element: lxml.html.HtmlElement) -> str:
     for marker in copy.xpath(".//sup[starts-with(@id, 'fnref')]"):
         marker.drop_tree()
     return " ".join(copy.text_content().split())
+
+
+def fixture_settings(**changes: object) -> SiteSettings:
+    """The fixture site's settings, with "today" fixed."""
+    settings = read_settings(FIXTURES / "site" / "mkdocs.yml")
+    return replace(settings, today=date.fromisoformat(TODAY), **changes)  # type: ignore[arg-type]
+
+
+def fixture_data() -> SiteData:
+    return load_site_data(FIXTURES / "data")
+
+
+def read_and_convert(text: str, src_path: str = "conditions/page.md", pages: frozenset[str] | None = None,
+                     settings: SiteSettings | None = None) -> tuple[LibraryBuilder, PageRecord | None]:
+    """Read a page and convert its body with the fixture site's Markdown extensions, as a build does."""
+    site = load_site_data(settings.data_dir) if settings else fixture_data()
+    settings = settings or fixture_settings()
+    known = pages if pages is not None else frozenset({src_path, "conditions/other.md", "experts.md"})
+    builder = LibraryBuilder(settings, site, known)
+    record = builder.read_page(src_path, text)
+    if record is not None:
+        config = load_config(str(settings.config_file))
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        _, data = take_page_data(md.convert(record.source.body))
+        builder.add_conversion(src_path, data)
+    return builder, record

@@ -6,6 +6,7 @@ Timing figures are never asserted: they depend on the machine and on what else i
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -77,8 +78,9 @@ def test_the_three_configurations_differ_as_named(smoke: Path, monkeypatch: pyte
 def test_corpus_is_deterministic_and_passes_the_page_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.corpus import BENCH_TODAY, generate
-    from healthpages.checks import check_page
-    from healthpages.page_model import CheckContext
+    from healthpages.library import LibraryBuilder
+    from healthpages.page_model import TopicPage
+    from healthpages.settings import read_settings
     from healthpages.site_data import load_site_data
 
     first = generate(tmp_path / "one", 60, ROOT, section_size=25)
@@ -88,12 +90,15 @@ def test_corpus_is_deterministic_and_passes_the_page_checks(tmp_path: Path, monk
     assert all((first.docs_dir / f).read_bytes() == (second.docs_dir / f).read_bytes() for f in files)
     assert [len(members) for _, _, members in first.sections] == [25, 25, 10]
 
-    site = load_site_data(first.root / "data", first.root)
-    context = CheckContext(site, BENCH_TODAY, frozenset(f.as_posix() for f in files))
+    settings = replace(read_settings(ROOT / "mkdocs.yml"), docs_dir=first.docs_dir, today=BENCH_TODAY)
+    builder = LibraryBuilder(settings, load_site_data(first.root / "data"), frozenset(f.as_posix() for f in files))
     for topic in first.topics:
         text = (first.docs_dir / topic.src_path).read_text()
-        checked = check_page(text, topic.src_path, topic.src_path, context)
-        assert checked.problems == [], topic.src_path
-        assert checked.model.review.status == "reviewed"
-        assert len(checked.faq) == 5
-        assert text.count("[^ref") >= 10 and '!!! urgent-advice "' in text  # 5 citations + 5 definitions
+        record = builder.read_page(topic.src_path, text)
+        assert builder.problems == [], topic.src_path
+        assert record is not None and isinstance(record.model, TopicPage)
+        expected = "draft" if record.model.is_pregnancy_page else "reviewed"
+        assert record.model.review.status == expected
+        assert record.model.when_to_get_help.tiers
+        assert record.source.body.count("\n### ") == 5
+        assert text.count("[^ref") >= 10  # 5 citations + 5 definitions

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from healthpages.cli import main
+from healthpages.front_matter import split_page
+from healthpages.review import content_fingerprint
 
 from sitebuild import FIXTURES, ROOT
 
@@ -35,11 +37,13 @@ def test_check_reports_path_line_and_exits_non_zero(fixture_site: Path) -> None:
                     .replace("Draft text.", "See [missing](gone.md) and [anchor](reviewed.md#nowhere)."))
     result = run_cli(fixture_site, "check", "--quiet")
     assert result.returncode == 1
+    # The front matter's problem and the links' (MkDocs' own validation, given the line): all at once.
     assert result.stdout.splitlines() == [
         "docs/conditions/draft.md:4: updated: 'yesterday' is not a date; use YYYY-MM-DD, for example 2026-11-21",
-        "docs/conditions/draft.md:17: link: link 'gone.md': no page conditions/gone.md in docs/",
-        "docs/conditions/draft.md:17: link: link 'reviewed.md#nowhere': conditions/reviewed.md has no heading "
-        "with the anchor #nowhere",
+        "docs/conditions/draft.md:20: link: link 'gone.md': there is no such page in docs/; link to the .md file "
+        "of a page",
+        "docs/conditions/draft.md:20: link: link 'reviewed.md#nowhere': the page has no heading with the anchor "
+        "#nowhere",
     ]
 
 
@@ -50,18 +54,27 @@ def test_check_prints_github_annotations_in_actions(fixture_site: Path) -> None:
     result = run_cli(fixture_site, "check", "--quiet", github=True)
     assert result.returncode == 1
     assert ("::error file=docs/conditions/draft.md,line=13::review.reviewer: unknown reviewer 'nobody'; use an id "
-            "from data/reviewers.yml: test-doctor") in result.stdout.splitlines()
+            "from data/reviewers.yml: test-doctor, test-gynaecologist") in result.stdout.splitlines()
 
 
 def test_check_release_fails_on_drafts_and_overdue_pages(fixture_site: Path) -> None:
     (fixture_site / "docs/conditions/overdue.md").write_text((FIXTURES / "pages/overdue.md").read_text())
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      - conditions/draft.md\n",
+                                                 "      - conditions/draft.md\n      - conditions/overdue.md\n"))
     result = run_cli(fixture_site, "check", "--release", "--quiet")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "docs/conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off (see `sign`)",
-        "docs/conditions/overdue.md:15: review.next_review: overdue for review since 2026-01-01",
+        "docs/conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off (see "
+        "`healthpages sign`)",
+        "docs/conditions/overdue.md:16: review.next_review: overdue for review since 2026-01-01: a clinician must "
+        "review the page again and sign it",
     ]
-    assert run_cli(fixture_site, "check", "--quiet").returncode == 0
+    # Without --release a draft is fine, and an overdue page is a warning, which fails the strict build too.
+    result = run_cli(fixture_site, "check", "--quiet")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/conditions/overdue.md:16: review.next_review: overdue for review: next review was due 1 January 2026"]
 
 
 def test_check_reports_bad_data_files(fixture_site: Path) -> None:
@@ -101,8 +114,11 @@ SIGNABLE = """\
 # A comment the editor wrote.
 title: Draft condition
 description: A topic page that is still waiting for a clinical review, used by the tests.
+published: 2026-09-01
 updated: 2026-10-01   # keep this comment
 audience: Anyone with period pain.
+when_to_get_help:
+  call_999: [you collapse]
 key_points:
   - First key point.
   - Second key point.
@@ -125,15 +141,27 @@ def test_sign_changes_only_the_review_fields(fixture_site: Path) -> None:
     after = page.read_text()
     changed = [line for line in difflib.unified_diff(SIGNABLE.splitlines(), after.splitlines(), lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    # The fingerprint is of the clinical content the reviewer saw: the same before and after signing.
+    fingerprint = content_fingerprint(split_page(SIGNABLE, "page"))
     assert changed == [
         "-  status: draft",
-        "-  # awaiting Dr Example",
         "+  status: reviewed",
         "+  reviewer: test-doctor",
         "+  reviewed: 2026-11-20",
         "+  next_review: 2029-11-20",
+        f"+  fingerprint: {fingerprint}",
     ]
+    assert "  # awaiting Dr Example\n" in after  # comments stay
     assert run_cli(fixture_site, "check", "--quiet").returncode == 0
+
+
+def test_sign_keeps_windows_line_endings(fixture_site: Path) -> None:
+    page = fixture_site / "docs/conditions/draft.md"
+    page.write_bytes(SIGNABLE.replace("\n", "\r\n").encode())
+    assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "test-doctor",
+                 "--date", "2026-11-20"]) == 0
+    data = page.read_bytes()
+    assert b"\r\n  reviewer: test-doctor\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
 
 
 def test_sign_refuses_an_unknown_reviewer_and_writes_nothing(fixture_site: Path, capsys) -> None:

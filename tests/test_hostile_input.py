@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -11,41 +12,46 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jinja2 import Environment, FileSystemLoader
 
-from healthpages.faq import FaqExtension, read_rendered_faq
+from healthpages.library import Library
+from healthpages.page_data import take_page_data
+from healthpages.render import finish_content, render_block
 
-from sitebuild import ROOT, build_site, jsonld_blocks, read_html, reader_text
+from sitebuild import FIXTURES, build_site, jsonld_blocks, read_and_convert, read_html, reader_text
 
 HOSTILE = "</script><script>alert(1)</script>"
 
 # Text an editor might paste: markup, quotes, ampersands, emoji, right-to-left text, odd whitespace.
 hostile_text = st.lists(
-    st.sampled_from(list(string.printable.strip()) + ["</script>", "<!--", "&amp;", "\u202e", "שלום",
-                                                      "🩺", "\u2028", "'", '"', "é", " "]),
+    st.sampled_from(list(string.printable.strip()) + ["</script>", "<!--", "&amp;", "שלום", "🩺", "'", '"', "é",
+                                                      " ", "\u2028"]),
     min_size=1, max_size=25,
 ).map(lambda parts: " ".join("".join(parts).split())).filter(bool)
 
 
-def structured_data_template():
-    env = Environment(loader=FileSystemLoader(str(ROOT / "overrides")))
-    return env.get_template("partials/structured_data.html")
+@pytest.fixture(scope="module")
+def library() -> Library:
+    text = (FIXTURES / "site/docs/conditions/draft.md").read_text()
+    builder, _ = read_and_convert(text, "conditions/draft.md", pages=frozenset({"conditions/draft.md",
+                                                                               "conditions/reviewed.md",
+                                                                               "experts.md"}))
+    return builder.complete()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=hostile_text, answer=hostile_text)
-def test_json_ld_script_survives_any_text(title: str, answer: str) -> None:
+def test_json_ld_script_survives_any_text(title: str, answer: str, library: Library) -> None:
     graph = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "name": title},
                                                           {"@type": "Answer", "text": answer}]}
-
-    class Health:
-        jsonld = graph
-
-    html = structured_data_template().render(page={"meta": {"health": Health()}})
+    result = replace(library.results["conditions/draft.md"], jsonld=graph)
+    html = render_block("head", library, result)
     document = lxml.html.fromstring(f"<html><head>{html}</head><body></body></html>")
     scripts = document.xpath("//script")
     assert len(scripts) == 1 and scripts[0].get("type") == "application/ld+json"
     assert json.loads(scripts[0].text) == graph
+
+
+EXTENSIONS = ["toc", "attr_list", "footnotes", "healthpages.extension"]
 
 
 def faq_markdown(question: str, answer: str) -> str:
@@ -55,36 +61,50 @@ def faq_markdown(question: str, answer: str) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=hostile_text, answer=hostile_text)
-def test_faq_answer_read_back_equals_what_readers_see(question: str, answer: str) -> None:
-    html = markdown.markdown(faq_markdown(question, answer), extensions=["toc", "attr_list", FaqExtension()])
-    (item,) = read_rendered_faq(html, "https://example.org/page/")
+def test_faq_data_equals_what_readers_see(question: str, answer: str) -> None:
+    html, data = take_page_data(markdown.markdown(faq_markdown(question, answer), extensions=EXTENSIONS))
+    html = finish_content(html)  # what readers get: the content after the sanitiser
+    assert data is not None
+    (item,) = data.faq
     document = lxml.html.fragment_fromstring(html, create_parent="div")
     (details,) = document.xpath("//details[@class='faq']")
     assert item.question == reader_text(details.xpath("./summary")[0])
-    assert item.answer_text == reader_text(details.xpath("./div")[0])
-    parsed = lxml.html.fragment_fromstring(item.answer_html, create_parent="div") if item.answer_html else None
-    assert (reader_text(parsed) if parsed is not None else "") == item.answer_text
+    answer_html = lxml.html.fragment_fromstring(item.answer_html, create_parent="div")
+    assert reader_text(answer_html) == reader_text(details.xpath("./div")[0])
+
+
+# Columns: what the title holds, the exact problem (the title is line 2 of the fixture page).
+REFUSED_TITLES = [
+    ("a script element", HOSTILE, "'<' is not allowed here: this text is shown as plain text; write it as words"),
+    ("double quotes", 'The "weak" cervix',
+     "'\"' is not allowed here: this text is shown as plain text; use curly quotes “ ” instead"),
+    ("an HTML entity", "Cervix &amp; womb", "'&amp;' is not allowed here: this text is shown as plain text; write it "
+     "as words"),
+]
+
+
+@pytest.mark.parametrize(("case", "title", "message"), REFUSED_TITLES, ids=[c[0] for c in REFUSED_TITLES])
+def test_markup_in_a_title_is_refused_with_its_line(case: str, title: str, message: str) -> None:
+    text = (FIXTURES / "site/docs/conditions/draft.md").read_text()
+    builder, _ = read_and_convert(text.replace("title: Draft condition", f"title: {json.dumps(title)}"),
+                                  "conditions/draft.md", pages=frozenset({"conditions/draft.md",
+                                                                          "conditions/reviewed.md"}))
+    assert [str(p) for p in builder.problems] == [
+        f"tests/fixtures/site/docs/conditions/draft.md:2: title: {message}"]
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                 HealthCheck.too_slow])
-@given(title=hostile_text)
-def test_hostile_titles_build_into_inert_text(title: str, fixture_site: Path, tmp_path_factory) -> None:
+@given(title=hostile_text.filter(lambda t: not any(c in t for c in '<>"&')))
+def test_other_titles_build_into_inert_text(title: str, fixture_site: Path, tmp_path_factory) -> None:
     page = fixture_site / "docs/conditions/draft.md"
     original = page.read_text()
-    quoted = json.dumps(f"{title} {HOSTILE}", ensure_ascii=False)  # JSON strings are valid YAML strings
-    page.write_text(original.replace("title: Draft condition", f"title: {quoted}"))
+    expected = f"{title} (test)"
+    page.write_text(original.replace("title: Draft condition", f"title: {json.dumps(expected, ensure_ascii=False)}"))
     try:
         site = build_site(fixture_site / "mkdocs.yml", tmp_path_factory.mktemp("hostile"))
     finally:
         page.write_text(original)
-    expected = f"{title} {HOSTILE}"
-    for path in sorted(site.rglob("*.html")):
-        document = read_html(path)
-        for script in document.xpath("//script"):
-            assert "alert(1)" not in (script.text or "") or script.get("type") == "application/ld+json", path
-        assert not document.xpath("//script[not(@src) and contains(., 'alert(1)') "
-                                  "and not(@type='application/ld+json')]"), path
     draft = read_html(site / "conditions/draft/index.html")
     assert " ".join(draft.xpath("//h1")[0].text_content().split()) == " ".join(expected.split())
     (graph,) = jsonld_blocks(draft)
@@ -93,15 +113,3 @@ def test_hostile_titles_build_into_inert_text(title: str, fixture_site: Path, tm
     # The navigation shows the title as text on every page, never as markup.
     home = read_html(site / "index.html")
     assert any(" ".join(a.text_content().split()) == " ".join(expected.split()) for a in home.xpath("//nav//a"))
-
-
-def test_script_title_is_text_in_head_and_body(fixture_site: Path, tmp_path: Path) -> None:
-    page = fixture_site / "docs/conditions/draft.md"
-    page.write_text(page.read_text().replace("title: Draft condition", f"title: '{HOSTILE}'"))
-    site = build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
-    document = read_html(site / "conditions/draft/index.html")
-    assert document.xpath("//title")[0].text == f"{HOSTILE} - Test library"
-    assert document.xpath("//h1")[0].text_content() == HOSTILE
-    assert not document.xpath("//script[contains(., 'alert(1)') and not(@type='application/ld+json')]")
-    raw = (site / "conditions/draft/index.html").read_text()
-    assert "<script>alert(1)" not in raw

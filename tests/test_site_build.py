@@ -35,7 +35,7 @@ def built(fixture_site: Path, tmp_path: Path) -> Path:
 def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) -> None:
     page = read_html(built / "conditions/reviewed/index.html")
     review = text_of(page, "health-review")
-    assert "Page last reviewed: 1 June 2026, by Dr Ada Example, Consultant Gynaecologist" in review
+    assert "Page last reviewed: 1 June 2026, by Dr Ada Example, Consultant in Obstetrics and Gynaecology" in review
     assert "Next review due: 1 June 2027" in review
     times = [t.get("datetime") for t in page.xpath("//footer[@id='page-review']//time")]
     assert times[:2] == ["2026-06-01", "2027-06-01"]
@@ -75,8 +75,8 @@ def test_overdue_page_shows_notice_and_warns(fixture_site: Path, tmp_path: Path,
     with pytest.raises(Abort):  # the warning fails a strict build
         build_site(fixture_site / "mkdocs.yml", tmp_path / "strict")
     out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out", strict=False)
-    assert any("conditions/overdue.md: overdue for review: next review was due 1 January 2026" in r.getMessage()
-               and r.levelname == "WARNING" for r in plugin_log.records)
+    assert any(r.getMessage().endswith("conditions/overdue.md:16: review.next_review: overdue for review: next review "
+                                       "was due 1 January 2026") and r.levelname == "WARNING" for r in plugin_log.records)
     page = read_html(out / "conditions/overdue/index.html")
     assert "This page is overdue for review." in text_of(page, "health-notice--overdue")
     assert "(overdue)" in text_of(page, "health-review")
@@ -86,8 +86,9 @@ def test_release_mode_refuses_drafts(fixture_site: Path, tmp_path: Path, plugin_
     with pytest.raises(Abort):
         build_site(fixture_site / "mkdocs.yml", tmp_path / "out", release=True)
     messages = [r.getMessage() for r in plugin_log.records if r.levelname == "ERROR"]
-    assert any(m.endswith("conditions/draft.md: draft, not clinically reviewed") for m in messages)
-    assert "release build refused: 1 medical page(s) are drafts or overdue (listed above)" in messages
+    assert any(m.endswith("conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off "
+                          "(see `healthpages sign`)") for m in messages)
+    assert any(m.startswith("1 problem in the pages or data") for m in messages)
 
 
 def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> None:

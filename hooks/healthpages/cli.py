@@ -1,4 +1,4 @@
-"""Editor commands: `check` every page without building, `new` page scaffold, `sign` a clinical review.
+"""Editor commands: `check` the site, `new` page, `sign` a clinical review, `review-status`, `finish` a site.
 
 Run from the repository: `python -m healthpages check` (or `make check`).
 """
@@ -7,77 +7,59 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from healthpages.checks import CheckedPage, check_page, today_from
-from healthpages.links import link_problems
-from healthpages.page_model import CheckContext, TopicPage
+from healthpages import review_queue
+from healthpages.engines.mkdocs import check_build
+from healthpages.finish import finish_site
 from healthpages.problems import Problem, ProblemsFound
-from healthpages.project import Project, find_project
-from healthpages.readability import MAX_READING_AGE, measure
 from healthpages.scaffold import new_page
+from healthpages.settings import read_settings
 from healthpages.signoff import sign_page
-from healthpages.site_data import load_site_data
 
 
 def _emit(problems: list[Problem]) -> None:
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in problems:
+    for problem in sorted(set(problems)):
         print(problem)
         if annotate:
             print(problem.github_annotation())
 
 
-def run_check(project: Project, release: bool, quiet: bool = False) -> int:
-    site = load_site_data(project.data_dir, project.root)
-    today = today_from(project.today)
-    paths = project.pages()
-    texts = {p.relative_to(project.docs_dir).as_posix(): p.read_text(encoding="utf-8") for p in paths}
-    context = CheckContext(site, today, frozenset(texts))
-    problems: list[Problem] = []
-    checked: dict[str, CheckedPage] = {}
-    for src_path, text in texts.items():
-        shown = project.shown(project.docs_dir / src_path)
-        page = check_page(text, src_path, shown, context)
-        checked[src_path] = page
-        problems += page.problems
-    bodies = {src: page.source.body if page.source else "" for src, page in checked.items()}
-    for src_path, page in checked.items():
-        if page.source is None:
-            continue
-        shown = project.shown(project.docs_dir / src_path)
-        problems += link_problems(src_path, shown, page.source.body, page.source.body_first_line, bodies)
-        score = measure(page.source.body)
-        if not quiet:
+def run_check(config_file: Path, release: bool, quiet: bool) -> int:
+    """The strict build itself, into a folder that is thrown away: the same problems as `mkdocs build --strict`."""
+    report = check_build(config_file, release)
+    if not quiet:
+        for shown, score in sorted(report.readability):
             print(f"{shown}: readability: {score}")
-        if isinstance(page.model, TopicPage):
-            if score.reading_age > MAX_READING_AGE:
-                problems.append(Problem(shown, page.source.body_first_line,
-                                        f"reading age {score.reading_age:.1f} is above {MAX_READING_AGE:.0f}; use "
-                                        "shorter sentences and everyday words", "readability"))
-            if release:
-                review = page.model.review
-                if review.status == "draft":
-                    problems.append(Problem(shown, page.source.front_matter.line_of(("review", "status")),
-                                            "is a draft: a release needs a clinical sign-off (see `sign`)",
-                                            "review.status"))
-                elif review.is_overdue(today):
-                    problems.append(Problem(shown, page.source.front_matter.line_of(("review", "next_review")),
-                                            f"overdue for review since {review.next_review}", "review.next_review"))
-    _emit(sorted(problems))
-    count = len(problems)
-    print(f"{len(texts)} pages checked, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
-    return 1 if problems else 0
+    _emit(report.problems)
+    for line in report.other:
+        print(line)
+    for notice in sorted(set(report.notices)):
+        print(f"note: {notice}")
+    count = len(set(report.problems)) + len(report.other)
+    pages = len(report.readability)
+    print(f"{pages} pages checked, {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+    return 1 if count else 0
+
+
+def _changed_files(since: str) -> set[str]:
+    result = subprocess.run(["git", "diff", "--name-only", f"{since}...HEAD"], capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        raise ProblemsFound([Problem("git", 0, f"cannot compare with '{since}': {result.stderr.strip()}")])
+    return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="healthpages", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="healthpages", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate every page (front matter, FAQ, reviewers, dates, links)")
-    check.add_argument("--release", action="store_true", help="also fail on drafts and pages overdue for review")
+    check = commands.add_parser("check", help="build every page strictly without publishing, and list the problems")
+    check.add_argument("--release", action="store_true", help="also fail on drafts, overdue and changed pages")
     check.add_argument("--quiet", action="store_true", help="print problems only, not readability figures")
     new = commands.add_parser("new", help="create a topic page with every field and a comment on each")
     new.add_argument("title")
@@ -87,18 +69,37 @@ def main(argv: list[str] | None = None) -> int:
     sign.add_argument("--reviewer", required=True, help="an id from data/reviewers.yml")
     sign.add_argument("--date", type=date.fromisoformat, help="review date, YYYY-MM-DD (default: today)")
     sign.add_argument("--next-review", type=date.fromisoformat, help="default: 3 years after the review")
+    status = commands.add_parser("review-status", help="every medical page's review state, most urgent first")
+    status.add_argument("--due-within", type=int, metavar="DAYS", help="only pages that need attention within DAYS")
+    status.add_argument("--changed-since", metavar="GIT_REF", help="only pages changed since this commit")
+    status.add_argument("--format", choices=("text", "markdown"), default="text")
+    finish = commands.add_parser("finish", help="finish a site another engine built from mkdocs.yml (Zensical)")
+    finish.add_argument("site_dir", type=Path)
     args = parser.parse_args(argv)
     try:
-        project = find_project(args.config_file)
         if args.command == "check":
-            return run_check(project, args.release, args.quiet)
+            return run_check(args.config_file, args.release, args.quiet)
+        settings = read_settings(args.config_file)
         if args.command == "new":
-            path = new_page(project, args.title, args.path, today_from(project.today))
-            print(f"created {project.shown(path)}: fill in each field, then run `make check`")
+            path = new_page(settings, args.title, args.path, settings.today)
+            print(f"created {settings.shown(path)}: fill in each field, then run `make check`")
             return 0
-        today = today_from(project.today)
-        path = sign_page(project, args.page, args.reviewer, args.date or today, args.next_review, today)
-        print(f"signed {project.shown(path)}: reviewed by {args.reviewer}")
+        if args.command == "sign":
+            path = sign_page(settings, args.page, args.reviewer, args.date or settings.today, args.next_review)
+            print(f"signed {settings.shown(path)}: reviewed by {args.reviewer}")
+            return 0
+        if args.command == "review-status":
+            changed = _changed_files(args.changed_since) if args.changed_since else None
+            due = settings.today + timedelta(days=args.due_within) if args.due_within is not None else None
+            rows = review_queue.queue(settings, changed=changed, due_by=due)
+            print(review_queue.format_rows(rows, args.format, settings, changed is not None))
+            return 0
+        report = finish_site(settings, args.site_dir)
+        _emit(report.warnings)
+        if report.problems:
+            _emit(report.problems)
+            return 1
+        print(f"finished {len(report.finished)} pages in {settings.shown(args.site_dir)}", file=sys.stderr)
         return 0
     except ProblemsFound as error:
         _emit(error.problems)

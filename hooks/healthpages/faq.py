@@ -1,4 +1,4 @@
-"""FAQ sections: written as ordinary Markdown, checked with line numbers, rendered as disclosures.
+"""FAQ sections: recognised once, in the Markdown tree, then rendered as disclosures and as structured data.
 
 Editors write::
 
@@ -8,214 +8,127 @@ Editors write::
 
     The answer, in paragraphs, lists or links.
 
-`scan_faq` checks that shape in the Markdown source (so problems carry a line). `FaqExtension`
-turns each question and its answer into a `<details>` disclosure in the rendered page, and
-`read_rendered_faq` reads the questions and answers back from that HTML, so the structured data
-is exactly what readers see.
+`find_faq` reads that shape from the element tree Python-Markdown builds (so headings written with
+`###` and questions in any Markdown form are seen exactly as they will be shown), reports what is
+wrong with it, and turns each question and its answer into a `<details>` disclosure. The same
+`FaqSection` then gives the page's FAQPage data, so crawlers read exactly what readers see.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-import lxml.html
-from markdown import Extension, Markdown
-from markdown.treeprocessors import Treeprocessor
-
-from healthpages.problems import Problem
-
-FAQ_HEADING = "frequently asked questions"
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
-HEADING_RE = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
-ATTR_LIST_RE = re.compile(r"\s*\{[^}]*\}\s*$")
+# Headings editors use for the section, compared without case and a trailing colon.
+FAQ_HEADINGS = ("frequently asked questions", "faqs", "faq", "common questions", "questions and answers")
 
 
-def heading_text(raw: str) -> str:
-    return ATTR_LIST_RE.sub("", raw).strip()
-
-
-@dataclass(frozen=True)
-class SourceQuestion:
-    question: str
-    line: int
-    answer_markdown: str
-
-
-def headings(body: str, first_line: int):
-    """(level, text, file line) of each Markdown heading outside fenced code."""
-    fence = None
-    for offset, line in enumerate(body.splitlines()):
-        match = FENCE_RE.match(line)
-        if match:
-            marker = match.group(1)[0]
-            fence = None if fence == marker else (fence or marker)
-            continue
-        if fence:
-            continue
-        heading = HEADING_RE.match(line)
-        if heading:
-            yield len(heading.group(1)), heading_text(heading.group(2) or ""), first_line + offset
-
-
-def scan_faq(body: str, first_line: int, path: str) -> tuple[list[SourceQuestion], list[Problem]]:
-    """Find the FAQ section and check its shape; returns its questions and any problems."""
-    lines = body.splitlines()
-    found = list(headings(body, first_line))
-    sections = [(i, h) for i, h in enumerate(found) if h[0] == 2 and h[1].lower() == FAQ_HEADING]
-    problems: list[Problem] = []
-    if not sections:
-        return [], problems
-    for _, extra in sections[1:]:
-        problems.append(Problem(path, extra[2], "a page has one FAQ section; merge the questions into the "
-                                "first '## Frequently asked questions'", "FAQ"))
-    index, (_, _, section_line) = sections[0]
-    end_line = next((h[2] for h in found[index + 1:] if h[0] <= 2), first_line + len(lines))
-    inside = [h for h in found[index + 1:] if h[2] < end_line]
-    questions: list[SourceQuestion] = []
-    seen: dict[str, int] = {}
-    for position, (level, text, line) in enumerate(inside):
-        if level != 3:
-            continue
-        next_line = next((h[2] for h in inside[position + 1:] if h[0] <= 3), end_line)
-        answer = "\n".join(lines[line - first_line + 1:next_line - first_line]).strip()
-        answer = re.sub(r"(?m)^\[\^[^\]]+\]:.*$", "", answer).strip()  # footnote definitions are not answers
-        if not text.endswith("?"):
-            problems.append(Problem(path, line, f"'{text}' is not a question; end it with a question mark", "FAQ"))
-        if not answer:
-            problems.append(Problem(path, line, f"the question '{text}' has no answer; write it below the "
-                                    "### heading", "FAQ"))
-        key = " ".join(text.lower().split())
-        if key in seen:
-            problems.append(Problem(path, line, f"the question '{text}' is asked twice (first on line "
-                                    f"{seen[key]}); keep one", "FAQ"))
-        seen.setdefault(key, line)
-        questions.append(SourceQuestion(text, line, answer))
-    if not questions:
-        problems.append(Problem(path, section_line, "the FAQ section is empty; add at least one "
-                                "'### Question?' heading with its answer below", "FAQ"))
-    return questions, problems
-
-
-class _FaqTreeprocessor(Treeprocessor):
-    """Wrap each FAQ question and its answer in a <details class="faq"> disclosure."""
-
-    def run(self, root: etree.Element) -> None:
-        children = list(root)
-        start = next((i for i, el in enumerate(children)
-                      if el.tag == "h2" and _text(el).lower() == FAQ_HEADING), None)
-        if start is None:
-            return
-        end = next((i for i in range(start + 1, len(children))
-                    if children[i].tag in ("h1", "h2") or "footnote" in children[i].get("class", "")),
-                   len(children))
-        position = start + 1
-        details = None
-        for element in children[start + 1:end]:
-            if element.tag == "h3":
-                for anchor in element.findall("a"):
-                    if "headerlink" in anchor.get("class", ""):
-                        element.remove(anchor)
-                details = etree.Element("details", {"class": "faq"})
-                summary = etree.SubElement(details, "summary", {"class": "faq__question"})
-                summary.append(element)
-                answer = etree.SubElement(details, "div", {"class": "faq__answer"})
-                root.remove(element)
-                root.insert(position, details)
-                position += 1
-            elif details is not None:
-                root.remove(element)
-                answer.append(element)
-            else:
-                position += 1
-
-
-def _text(element: etree.Element) -> str:
-    parts = [element.text or ""]
+def element_text(element: etree.Element) -> str:
+    """The text a reader sees in an element: no permalink marks or reference numbers, spaces collapsed."""
+    parts: list[str] = [element.text or ""]
     for child in element:
-        if "headerlink" not in child.get("class", ""):
-            parts.append("".join(child.itertext()))
+        classes = (child.get("class") or "").split()
+        if "headerlink" not in classes and not (child.tag == "sup" and (child.get("id") or "").startswith("fnref")):
+            parts.append(element_text(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
 
 
-class FaqExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
-        # After `toc` (priority 5) has given the questions their ids, before title extraction (1).
-        md.treeprocessors.register(_FaqTreeprocessor(md), "health_faq", 4)
+def is_faq_heading(element: etree.Element) -> bool:
+    return element.tag == "h2" and element_text(element).lower().rstrip(": ") in FAQ_HEADINGS
 
 
 @dataclass(frozen=True)
-class RenderedQuestion:
-    question: str
+class FaqQuestion:
+    question: str  # the question's text in the tree (before raw HTML and entities are restored)
+    anchor: str  # the id of its heading
+    heading: etree.Element  # the question's heading and the answer's element in the page: their final HTML
+    answer: etree.Element  # is read once the tree is complete
+
+
+@dataclass(frozen=True)
+class FaqSection:
+    heading: str
     anchor: str
-    answer_html: str
-    answer_text: str
+    questions: tuple[FaqQuestion, ...]
 
 
-# Tags that Google accepts in an FAQ answer; other tags are dropped and their text kept.
-ANSWER_TAGS = {"p", "br", "ol", "ul", "li", "a", "b", "strong", "i", "em", "h3", "h4", "h5", "h6", "div"}
+@dataclass(frozen=True)
+class FaqShapeProblem:
+    """A problem with the section's shape; `needle` is source text that locates the line."""
+
+    needle: str
+    message: str
+    occurrence: int = 1  # which line holding the needle (the second, for a question asked twice)
 
 
-def _is_reference_marker(element: lxml.html.HtmlElement) -> bool:
-    return element.tag == "sup" and element.get("id", "").startswith("fnref")
-
-
-def visible_text(element: lxml.html.HtmlElement) -> str:
-    """Text a reader sees, without reference markers, with whitespace collapsed."""
-    parts: list[str] = []
-
-    def collect(node: lxml.html.HtmlElement) -> None:
-        if isinstance(node.tag, str):
-            parts.append(node.text or "")
-            for child in node:
-                if not _is_reference_marker(child):
-                    collect(child)
-                parts.append(child.tail or "")
-
-    collect(element)
-    return " ".join("".join(parts).split())
-
-
-def read_rendered_faq(content_html: str, page_url: str) -> list[RenderedQuestion]:
-    """The FAQ as rendered in the page's HTML: each question's text, anchor and answer."""
-    start = content_html.find('<details class="faq">')
-    if start < 0:
-        return []
-    # Parse only the FAQ's own HTML: the disclosures are consecutive siblings.
-    end = content_html.rfind("</details>") + len("</details>")
-    tree = lxml.html.fragment_fromstring(content_html[start:end], create_parent="div")
-    questions = []
-    for details in tree.xpath(".//details[@class='faq']"):
-        heading = details.xpath("./summary/*[1]")[0]
-        answer = details.xpath("./div[@class='faq__answer']")[0]
-        questions.append(RenderedQuestion(
-            question=visible_text(heading),
-            anchor=heading.get("id", ""),
-            answer_html=_answer_html(answer, page_url),
-            answer_text=visible_text(answer),
-        ))
-    return questions
-
-
-def _answer_html(answer: lxml.html.HtmlElement, page_url: str) -> str:
-    copy = lxml.html.fromstring(lxml.html.tostring(answer, encoding="unicode", with_tail=False))
-    for marker in [e for e in copy.iter("sup") if _is_reference_marker(e)]:
-        marker.drop_tree()
-    for element in copy.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "a":
-            href = element.get("href", "")
-            element.attrib.clear()
-            if href:
-                element.set("href", urljoin(page_url, href))
+def find_faq(root: etree.Element) -> tuple[FaqSection | None, list[FaqShapeProblem]]:
+    """Recognise the page's FAQ section, render its disclosures in place and report what is wrong with it."""
+    problems: list[FaqShapeProblem] = []
+    children = list(root)
+    starts = [i for i, element in enumerate(children) if is_faq_heading(element)]
+    if not starts:
+        return None, problems
+    for extra in starts[1:]:
+        problems.append(FaqShapeProblem(element_text(children[extra]), "a page has one FAQ section; merge these "
+                                        "questions into the first"))
+    start = starts[0]
+    heading = children[start]
+    end = next((i for i in range(start + 1, len(children))
+                if children[i].tag in ("h1", "h2") or "footnote" in (children[i].get("class") or "").split()),
+               len(children))
+    if end < len(children) and children[end].tag == "h2" and element_text(children[end]).endswith("?"):
+        text = element_text(children[end])
+        problems.append(FaqShapeProblem(text, f"'{text}' is a level-2 heading, so it ends the FAQ section; write "
+                                        "each question as a level-3 heading: ### " + text))
+    questions: list[FaqQuestion] = []
+    seen: set[str] = set()
+    position = start + 1
+    answer: etree.Element | None = None
+    for element in children[start + 1:end]:
+        if element.tag == "h3":
+            question = element_text(element)
+            for permalink in [a for a in element.findall("a") if "headerlink" in (a.get("class") or "")]:
+                element.remove(permalink)  # a link inside the disclosure's summary would not work
+            details = etree.Element("details", {"class": "faq"})
+            summary = etree.SubElement(details, "summary", {"class": "faq__question"})
+            root.remove(element)
+            summary.append(element)
+            element.tail = None
+            answer = etree.SubElement(details, "div", {"class": "faq__answer"})
+            root.insert(position, details)
+            position += 1
+            if not question.endswith("?"):
+                problems.append(FaqShapeProblem(question, f"'{question}' is not a question; end it with a "
+                                                "question mark"))
+            key = " ".join(question.lower().split())
+            if key in seen:
+                problems.append(FaqShapeProblem(question, f"the question '{question}' is asked twice; keep one", 2))
+            seen.add(key)
+            questions.append(FaqQuestion(question, element.get("id") or "", element, answer))
+        elif answer is not None:
+            root.remove(element)
+            answer.append(element)
         else:
-            element.attrib.clear()
-    for element in list(copy.iter()):
-        if isinstance(element.tag, str) and element.tag not in ANSWER_TAGS and element is not copy:
-            element.drop_tag()
-    inner = (copy.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in copy)
-    return " ".join(inner.split())
+            position += 1
+            if element.tag == "p" and len(element) == 1 and element[0].tag in ("strong", "b") and \
+                    not (element.text or "").strip() and not (element[0].tail or "").strip() and \
+                    element_text(element).endswith("?"):
+                text = element_text(element)
+                problems.append(FaqShapeProblem(text, f"'{text}' looks like a question written in bold; write it "
+                                                "as a heading so readers can open it: ### " + text))
+    for item in questions:
+        if len(item.answer) == 0:
+            problems.append(FaqShapeProblem(item.question, f"the question '{item.question}' has no answer; write "
+                                            "it below the ### heading"))
+        for paragraph in item.answer.iter("p"):
+            if len(paragraph) == 1 and paragraph[0].tag in ("strong", "b") and element_text(paragraph).endswith("?") \
+                    and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
+                text = element_text(paragraph)
+                problems.append(FaqShapeProblem(text, f"'{text}' looks like a question written in bold; write it "
+                                                "as a heading so readers can open it: ### " + text))
+    if not questions:
+        problems.append(FaqShapeProblem(element_text(heading), "the FAQ section is empty; add at least one "
+                                        "'### Question?' heading with its answer below"))
+        return None, problems
+    return FaqSection(element_text(heading), heading.get("id") or "", tuple(questions)), problems

@@ -1,26 +1,46 @@
-"""The one model of a page's front matter, validated once and shared by the hooks, the CLI and the tests."""
+"""The one model of a page's front matter, validated once and shared by the build, the commands and the tests.
+
+A page's kind comes from where it lives, not from a key an editor could remove: every page in the
+topics folder (`docs/conditions/` by default) except its index is a medical topic page, with all
+the notices that go with one; every other page is a site page and names its `page_type`.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.front_matter import PageSource
+from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.site_data import SiteData, Slug
-from healthpages.source import PageSource
 from healthpages.validation import validate
 
 REVIEW_INTERVAL_YEARS = 3
-MEDICAL_PAGE_TYPES = ("topic",)
 SITE_PAGE_TYPES = ("home", "index", "experts", "contact", "policy")
 # Parts of a page that Material for MkDocs hides when front matter lists them under `hide`.
 Hideable = Literal["navigation", "toc", "footer", "tags", "feedback", "path"]
 
-Title = Annotated[str, Field(min_length=3, max_length=120)]
-Description = Annotated[str, Field(min_length=50, max_length=160)]
+# Titles and descriptions are printed by the theme into every page's head, header and navigation as
+# they are, so they must be plain text: no markup, no quotes that could end an attribute, no entities.
+_NOT_PLAIN = re.compile(r'[<>"]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);?')
+
+
+def _plain_text(value: str) -> str:
+    match = _NOT_PLAIN.search(value)
+    if match:
+        found = match.group()
+        hint = "use curly quotes “ ” instead" if found == '"' else "write it as words"
+        raise ValueError(f"'{excerpt(found, 12)}' is not allowed here: this text is shown as plain text; {hint}")
+    return value
+
+
+PlainText = AfterValidator(_plain_text)
+Title = Annotated[str, Field(min_length=3, max_length=120), PlainText]
+Description = Annotated[str, Field(min_length=50, max_length=160), PlainText]
 Phrase = Annotated[str, Field(min_length=2, max_length=200)]
 
 
@@ -53,7 +73,9 @@ def resolve_path(src_path: str, relative: str) -> str:
 
 
 def _context(info: ValidationInfo) -> CheckContext:
-    return info.context["check"]
+    context = info.context["check"] if info.context else None
+    assert isinstance(context, CheckContext)
+    return context
 
 
 class Strict(BaseModel):
@@ -65,6 +87,8 @@ class Review(Strict):
     reviewer: Annotated[Slug | None, Field(validate_default=True)] = None
     reviewed: Annotated[date | None, Field(validate_default=True)] = None
     next_review: Annotated[date | None, Field(validate_default=True)] = None
+    # What the reviewer saw: a fingerprint of the clinical content, written by `sign`.
+    fingerprint: Annotated[str | None, Field(pattern=r"^[0-9a-f]{16}$")] = None
 
     @field_validator("reviewer")
     @classmethod
@@ -78,7 +102,7 @@ class Review(Strict):
                 raise ValueError("is required when status is reviewed; use an id from data/reviewers.yml: "
                                  + ", ".join(sorted(known)))
             if value not in known:
-                raise ValueError(f"unknown reviewer '{value}'; use an id from data/reviewers.yml: "
+                raise ValueError(f"unknown reviewer '{excerpt(value, 40)}'; use an id from data/reviewers.yml: "
                                  + (", ".join(sorted(known)) or "(the registry is empty)"))
         return value
 
@@ -118,8 +142,12 @@ class Review(Strict):
                              f"use {latest} or earlier")
         return value
 
-    def is_overdue(self, today: date) -> bool:
-        return self.status == "reviewed" and self.next_review is not None and self.next_review < today
+    @field_validator("fingerprint")
+    @classmethod
+    def _fingerprint_only_when_signed(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("status") != "reviewed":
+            raise ValueError("only a signed page has a fingerprint; remove it")
+        return value
 
 
 class PregnancyWeeks(Strict):
@@ -166,7 +194,8 @@ class WhenToGetHelp(Strict):
     @property
     def tiers(self) -> list[tuple[str, str, list[str]]]:
         """(key, heading, items) of each tier the page has, most urgent first."""
-        return [(key, heading, getattr(self, key)) for key, heading in HELP_TIERS.items() if getattr(self, key)]
+        found = [(key, heading, getattr(self, key)) for key, heading in HELP_TIERS.items()]
+        return [(key, heading, items) for key, heading, items in found if items]
 
 
 class Condition(Strict):
@@ -183,8 +212,7 @@ class BasePage(Strict):
     updated: date
     # Keys that Material for MkDocs itself reads from front matter.
     hide: list[Hideable] = []
-    template: str | None = None
-    search: dict[str, Any] | None = None
+    search: dict[Literal["exclude", "boost"], bool | float] | None = None
 
     @field_validator("updated")
     @classmethod
@@ -195,7 +223,7 @@ class BasePage(Strict):
 
     @property
     def is_medical(self) -> bool:
-        return self.page_type in MEDICAL_PAGE_TYPES
+        return isinstance(self, TopicPage)
 
 
 class SitePage(BasePage):
@@ -209,24 +237,43 @@ class TopicPage(BasePage):
     """A patient-information page about one condition or treatment."""
 
     page_type: Literal["topic"] = "topic"
+    published: date  # the day the page was first published; stays put when the page changes
+    audience: Phrase  # "Who this page is for", one sentence
     key_points: Annotated[list[Phrase], Field(min_length=3, max_length=6)]
-    audience: Phrase | None = None  # "Who this page is for", one sentence
     pregnancy: bool = False  # about a current pregnancy: the maternity-unit tier is required
     pregnancy_weeks: PregnancyWeeks | None = None
-    when_to_get_help: WhenToGetHelp | None = None
+    when_to_get_help: WhenToGetHelp
     condition: Condition | None = None
     disclaimer: str = "general"
     clinic: str | None = None  # None: the practice's default clinic; "none": no contact block
     related: Annotated[list[str], Field(max_length=6)] = []
     review: Review
-    published: date | None = None
+
+    @field_validator("published")
+    @classmethod
+    def _published_date(cls, value: date, info: ValidationInfo) -> date:
+        if value > _context(info).today:
+            raise ValueError(f"{value} is in the future; use the day the page was first published")
+        updated = info.data.get("updated")  # validated first: it belongs to every page
+        if updated is not None and value > updated:
+            raise ValueError(f"{value} is after the page was last updated ({updated}); published is the day the "
+                             "page first appeared")
+        return value
+
+    @field_validator("when_to_get_help")
+    @classmethod
+    def _pregnancy_help(cls, value: WhenToGetHelp, info: ValidationInfo) -> WhenToGetHelp:
+        pregnancy = info.data.get("pregnancy") or info.data.get("pregnancy_weeks") is not None
+        if pregnancy and not value.call_maternity_unit:
+            raise ValueError("a pregnancy page needs the call_maternity_unit tier: " + HELP_TIERS["call_maternity_unit"])
+        return value
 
     @field_validator("disclaimer")
     @classmethod
     def _known_disclaimer(cls, value: str, info: ValidationInfo) -> str:
         variants = _context(info).site.disclaimer_variants
         if value not in variants:
-            raise ValueError(f"unknown disclaimer '{value}'; use one of: {', '.join(variants)} "
+            raise ValueError(f"unknown disclaimer '{excerpt(value, 40)}'; use one of: {', '.join(variants)} "
                              "(data/disclaimers.yml)")
         return value
 
@@ -235,7 +282,7 @@ class TopicPage(BasePage):
     def _known_clinic(cls, value: str | None, info: ValidationInfo) -> str | None:
         clinics = _context(info).site.clinics
         if value is not None and value != "none" and value not in clinics:
-            raise ValueError(f"unknown clinic '{value}'; use one of: {', '.join(sorted(clinics))}, "
+            raise ValueError(f"unknown clinic '{excerpt(value, 40)}'; use one of: {', '.join(sorted(clinics))}, "
                              "or none to leave the contact block out (data/practice.yml)")
         return value
 
@@ -245,15 +292,8 @@ class TopicPage(BasePage):
         context = _context(info)
         for item in value:
             if context.pages and resolve_path(context.src_path, item) not in context.pages:
-                raise ValueError(f"'{item}' is not a page in docs/; give a path such as endometriosis.md")
-        return value
-
-    @field_validator("when_to_get_help")
-    @classmethod
-    def _pregnancy_help(cls, value: WhenToGetHelp | None, info: ValidationInfo) -> WhenToGetHelp | None:
-        pregnancy = info.data.get("pregnancy") or info.data.get("pregnancy_weeks") is not None
-        if pregnancy and value is not None and not value.call_maternity_unit:
-            raise ValueError("a pregnancy page needs the call_maternity_unit tier: " + HELP_TIERS["call_maternity_unit"])
+                raise ValueError(f"'{excerpt(item, 60)}' is not a page in docs/; give a path such as "
+                                 "endometriosis.md")
         return value
 
     @property
@@ -268,19 +308,27 @@ class TopicPage(BasePage):
 Page = TopicPage | SitePage
 
 
-def load_page(source: PageSource, context: CheckContext) -> Page:
+def is_topic_path(src_path: str, topics_dir: str) -> bool:
+    """Medical topic pages are recognised by where they live: any page in the topics folder but its index."""
+    return src_path.startswith(topics_dir + "/") and not src_path.endswith("/index.md")
+
+
+def load_page(source: PageSource, src_path: str, topics_dir: str, context: CheckContext) -> Page:
     """Validate a page's front matter into its model; every problem is raised at once with its line."""
     data = source.front_matter.data
-    if not source.has_front_matter:
-        raise ProblemsFound([Problem(source.path, 1, "the page has no front matter; start it with --- and a "
-                                     "title, description, page_type and updated date (see `healthpages new`)")])
-    page_type = data.get("page_type", "topic") if isinstance(data, dict) else "topic"
-    if page_type == "topic":
-        model: type[BasePage] = TopicPage
-    elif page_type in SITE_PAGE_TYPES:
-        model = SitePage
-    else:
+    page_type = data.get("page_type")
+    context = CheckContext(context.site, context.today, context.pages, src_path)
+    if is_topic_path(src_path, topics_dir):
+        if page_type not in (None, "topic"):
+            line = source.front_matter.line_of(("page_type",))
+            raise ProblemsFound([Problem(source.path, line, f"every page in docs/{topics_dir}/ is a medical topic "
+                                         f"page; remove page_type: {excerpt(page_type, 20)} (a page without medical "
+                                         f"content belongs outside docs/{topics_dir}/)", "page_type")])
+        return validate(TopicPage, source.front_matter, source.path, context={"check": context})
+    if page_type not in SITE_PAGE_TYPES:
         line = source.front_matter.line_of(("page_type",))
-        raise ProblemsFound([Problem(source.path, line, f"'{page_type}' is not allowed; use topic, or for a page "
-                                     f"without medical content one of: {', '.join(SITE_PAGE_TYPES)}", "page_type")])
-    return validate(model, source.front_matter, source.path, context={"check": context})
+        given = "is required" if page_type is None else f"'{excerpt(page_type, 20)}' is not allowed"
+        raise ProblemsFound([Problem(source.path, line, f"{given}; a page outside docs/{topics_dir}/ is a site page: "
+                                     f"use one of {', '.join(SITE_PAGE_TYPES)} (medical topic pages live in "
+                                     f"docs/{topics_dir}/)", "page_type")])
+    return validate(SitePage, source.front_matter, source.path, context={"check": context})

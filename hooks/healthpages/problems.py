@@ -18,9 +18,9 @@ class Problem:
 
     def github_annotation(self) -> str:
         # GitHub workflow commands need %, CR and LF escaped in the message.
-        text = str(self).split(": ", 1)[1] if ": " in str(self) else str(self)
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line}::{text}"
+        where = f"{self.field}: " if self.field else ""
+        text = f"{where}{self.message}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.path},line={max(self.line, 1)}::{text}"
 
 
 class ProblemsFound(Exception):
@@ -29,3 +29,9 @@ class ProblemsFound(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = sorted(problems)
+
+
+def excerpt(value: object, limit: int = 60) -> str:
+    """A value as shown in a message: on one line and cut short, so a huge value cannot flood the output."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

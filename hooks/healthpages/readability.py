@@ -1,23 +1,24 @@
-"""Readability of a page's prose: Flesch reading ease and a reading age, measured with textstat."""
+"""Readability of a page's prose: Flesch reading ease and a reading age, measured with textstat.
+
+The prose is read from the page's element tree as Python-Markdown builds it, so it is exactly the
+text readers get: headings, paragraphs, list items and table cells (each read as a sentence of its
+own), without reference numbers, the reference list or code.
+"""
 
 from __future__ import annotations
 
-import re
+import math
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import textstat
 
 # NHS content aims at a reading age of 9 to 11; no topic page may be harder than this.
 MAX_READING_AGE = 11.0
+WORDS_PER_MINUTE = 200
 
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_CALLOUT = re.compile(r"^\s*(!!!|\?\?\?\+?)\s*[\w-]+\s*")
-_HEADING = re.compile(r"^\s*#+\s*")
-_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_ATTR_LIST = re.compile(r"\{[:#.][^}]*\}")
-_MARKUP = re.compile(r"[*_`\"|]")
+_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary", "blockquote"}
+_SKIPPED = {"pre", "code", "script", "style"}
 
 
 @dataclass(frozen=True)
@@ -30,33 +31,46 @@ class Readability:
         return (f"{self.words} words, Flesch reading ease {self.flesch_reading_ease:.0f}, "
                 f"reading age {self.reading_age:.1f}")
 
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
-def prose(markdown: str) -> str:
-    """The sentences a reader reads: no front matter, markup, link targets or reference list."""
-    markdown = _FRONT_MATTER.sub("", markdown)
-    markdown = re.split(r"(?m)^##\s+References\b", markdown, maxsplit=1)[0]
-    sentences = []
-    fenced = False
-    for line in markdown.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or line.lstrip().startswith(("[^", "*[", "<")):
-            continue
-        for pattern, replacement in ((_CALLOUT, ""), (_HEADING, ""), (_LIST_ITEM, ""), (_FOOTNOTE_REF, ""),
-                                     (_LINK, r"\1"), (_ATTR_LIST, ""), (_MARKUP, " ")):
-            line = pattern.sub(replacement, line)
-        line = " ".join(line.split())
-        if not line or set(line) <= set("-:| "):
-            continue
-        # Headings, list items and table cells are read as sentences of their own.
-        sentences.append(line if line[-1] in ".?!:" else line + ".")
+
+def _skipped(element: etree.Element) -> bool:
+    classes = (element.get("class") or "").split()
+    return (element.tag in _SKIPPED or "footnote" in classes or "headerlink" in classes
+            or (element.tag == "sup" and (element.get("id") or "").startswith("fnref")))
+
+
+def prose(root: etree.Element) -> str:
+    """The sentences a reader reads, one block of text per line."""
+    sentences: list[str] = []
+
+    def inline_text(element: etree.Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if child.tag not in _BLOCKS and not _skipped(child):
+                parts.append(inline_text(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def walk(element: etree.Element) -> None:
+        if _skipped(element):
+            return
+        if element.tag in _BLOCKS:
+            line = " ".join(inline_text(element).split())
+            if line and any(char.isalnum() for char in line):
+                # Headings, list items and table cells are read as sentences of their own.
+                sentences.append(line if line[-1] in ".?!:" else line + ".")
+        for child in element:
+            walk(child)
+
+    walk(root)
     return "\n".join(sentences)
 
 
-def measure(markdown: str) -> Readability:
-    text = prose(markdown)
-    if not text:
+def measure(text: str) -> Readability:
+    if not text.strip():
         return Readability(0, 0.0, 0.0)
     return Readability(textstat.lexicon_count(text), textstat.flesch_reading_ease(text),
                        5 + textstat.flesch_kincaid_grade(text))

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 
-class _ReferencesTreeprocessor(Treeprocessor):
+class ReferencesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in root:
             is_heading = element.tag == "h2" and "".join(element.itertext()).strip().lower().startswith("references")
-            if is_heading or "footnote" in element.get("class", "").split():
+            if is_heading or "footnote" in (element.get("class") or "").split():
                 # Material's search plugin skips elements (and a heading's section) marked like this.
                 element.set("data-search-exclude", "")
-
-
-class ReferencesExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
-        # After the footnotes extension has appended its list (priority 50).
-        md.treeprocessors.register(_ReferencesTreeprocessor(md), "health_references", 3)

@@ -1,4 +1,8 @@
-"""`new "Title"`: a topic page with every field and a comment on each, ready for an editor to fill in."""
+"""`new "Title"`: a topic page with every field and a comment on each, ready for an editor to fill in.
+
+Every piece of text the editor must replace starts with one of `PLACEHOLDERS`, and a page that still
+holds one anywhere (front matter or body) is refused by the build and `check`, naming the field.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from healthpages.front_matter import PageSource
 from healthpages.problems import Problem, ProblemsFound
-from healthpages.project import Project
+from healthpages.settings import SiteSettings
 
 TEMPLATE = Path(__file__).with_name("templates") / "topic_page.md"
+# The scaffold's stand-in texts all start with one of these.
+PLACEHOLDERS = ("Replace with", "Write one plain sentence here", "One or two sentences that welcome",
+                "A question a patient asks", "The answer in two to five sentences", "Organisation. Title of the")
 
 
 def slugify(title: str) -> str:
@@ -18,11 +26,27 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "new-page"
 
 
-def new_page(project: Project, title: str, path: Path | None, today: date) -> Path:
-    target = path or project.docs_dir / "conditions" / f"{slugify(title)}.md"
+def placeholder_problems(source: PageSource) -> list[Problem]:
+    """A problem for every stand-in text from the scaffold that the editor has not replaced."""
+    problems = []
+    for loc, node in source.front_matter.scalars():
+        if any(marker in node.value for marker in PLACEHOLDERS):
+            field = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in loc).replace(".[", "[")
+            problems.append(Problem(source.path, node.start_mark.line + source.front_matter.first_line,
+                                    "still holds the text from the page template; write the page's own", field))
+    for offset, line in enumerate(source.body.splitlines()):
+        if any(marker in line for marker in PLACEHOLDERS):
+            problems.append(Problem(source.path, source.body_first_line + offset,
+                                    "this line still holds the text from the page template; write the page's own",
+                                    "body"))
+    return problems
+
+
+def new_page(settings: SiteSettings, title: str, path: Path | None, today: date) -> Path:
+    target = path or settings.docs_dir / settings.topics_dir / f"{slugify(title)}.md"
     target = target if target.is_absolute() else Path.cwd() / target
     if target.exists():
-        raise ProblemsFound([Problem(project.shown(target), 1, "already exists; choose another title or --path")])
+        raise ProblemsFound([Problem(settings.shown(target), 1, "already exists; choose another title or --path")])
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     text = TEMPLATE.read_text(encoding="utf-8").replace("{{title}}", quoted).replace("{{today}}", today.isoformat())
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import quote_plus
 
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from healthpages.problems import Problem, ProblemsFound
-from healthpages.source import YamlDocument, parse_yaml
+from healthpages.front_matter import YamlDocument, parse_yaml
+from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.text_source import decode
 from healthpages.validation import validate
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -20,17 +22,30 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 def _uk_phone(value: str) -> str:
+    if not re.fullmatch(r"[+0-9 ()-]+", value):
+        raise ValueError(f"'{excerpt(value)}' is not a valid UK phone number: use digits only; write it as "
+                         "0117 440 4224 or +44 117 440 4224")
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number) or \
             phonenumbers.region_code_for_number(number) != "GB":
-        raise ValueError(f"'{value}' is not a valid UK phone number; write it as 0117 440 4224 or +44 117 440 4224")
+        raise ValueError(f"'{excerpt(value)}' is not a valid UK phone number; write it as 0117 440 4224 or "
+                         "+44 117 440 4224")
     return value
 
 
 UkPhone = Annotated[str, AfterValidator(_uk_phone)]
+
+
+def _https(value: HttpUrl) -> HttpUrl:
+    if value.scheme != "https":
+        raise ValueError(f"'{excerpt(value)}' must start with https:// (a medical site links only to secure pages)")
+    return value
+
+
+HttpsUrl = Annotated[HttpUrl, AfterValidator(_https)]
 
 
 @lru_cache(maxsize=64)
@@ -86,7 +101,7 @@ class Clinic(Strict):
     practitioner: Slug
     address: Address
     phone: UkPhone
-    website: HttpUrl
+    website: HttpsUrl
 
     @property
     def phone_e164(self) -> str:
@@ -100,7 +115,7 @@ class Clinic(Strict):
 class Practice(Strict):
     name: Text
     description: Text
-    website: HttpUrl
+    website: HttpsUrl
     default_clinic: Slug
     practitioners: Annotated[list[Practitioner], Field(min_length=1)]
     clinics: Annotated[list[Clinic], Field(min_length=1)]
@@ -111,11 +126,18 @@ class Reviewer(Strict):
     name: Text  # with the prefix clinicians use, for example "Dr Jane Doe"
     role: Text
     profile: Text  # docs page of the reviewer's profile, with an optional #anchor
-    credentials: str = ""
-    registration: str = ""  # for example a GMC number; leave empty until the clinician supplies it
+    specialties: list[Slug] = []  # only what the clinician has confirmed, for example gynaecology
+
+
+class ReviewerRules(Strict):
+    """The specialty a page's reviewer must list: pregnancy pages need `pregnancy`, every other page `default`."""
+
+    default: Slug = "gynaecology"
+    pregnancy: Slug = "obstetrics"
 
 
 class Reviewers(Strict):
+    required_specialties: ReviewerRules = ReviewerRules()
     reviewers: list[Reviewer] = []
 
 
@@ -134,6 +156,7 @@ class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
+    reviewer_rules: ReviewerRules = ReviewerRules()
 
     @property
     def clinics(self) -> dict[str, Clinic]:
@@ -148,22 +171,45 @@ class SiteData:
         return ["general", *self.disclaimers.variants]
 
 
-def _load(model: type[Strict], path: Path, root: Path) -> tuple[Strict, YamlDocument, str]:
-    path = path.resolve()
-    cwd = Path.cwd().resolve()
-    shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def shown_path(path: Path) -> str:
+    """A path as the editor sees it from where the command runs (usually the repository)."""
+    path = path.absolute()
+    cwd = Path.cwd().absolute()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
+
+
+def _load(model: type[ModelT], path: Path) -> tuple[ModelT, YamlDocument, str]:
+    shown = shown_path(path)
     if not path.is_file():
         raise ProblemsFound([Problem(shown, 1, "data file is missing")])
-    document = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    if path.is_symlink():
+        raise ProblemsFound([Problem(shown, 1, "data files may not be symbolic links; replace the link with the "
+                                     "file itself")])
+    document = parse_yaml(decode(path.read_bytes(), shown), shown)
     return validate(model, document, shown), document, shown
 
 
-def load_site_data(data_dir: Path, root: Path) -> SiteData:
+def load_site_data(data_dir: Path) -> SiteData:
     """Load and check the three data files; problems name the data file and line."""
-    practice, document, shown = _load(Practice, data_dir / "practice.yml", root)
-    reviewers, _, _ = _load(Reviewers, data_dir / "reviewers.yml", root)
-    disclaimers, _, _ = _load(Disclaimers, data_dir / "disclaimers.yml", root)
-    problems = []
+    problems: list[Problem] = []
+
+    def attempt(model: type[ModelT], name: str) -> tuple[ModelT, YamlDocument, str] | None:
+        try:
+            return _load(model, data_dir / f"{name}.yml")
+        except ProblemsFound as error:
+            problems.extend(error.problems)
+            return None
+
+    practice_file = attempt(Practice, "practice")
+    reviewers_file = attempt(Reviewers, "reviewers")
+    disclaimers_file = attempt(Disclaimers, "disclaimers")
+    if practice_file is None or reviewers_file is None or disclaimers_file is None:
+        raise ProblemsFound(problems)
+    practice, document, shown = practice_file
+    reviewers, disclaimers = reviewers_file[0], disclaimers_file[0]
     ids = {p.id for p in practice.practitioners}
     for index, clinic in enumerate(practice.clinics):
         if clinic.practitioner not in ids:
@@ -177,4 +223,4 @@ def load_site_data(data_dir: Path, root: Path) -> SiteData:
                                 "default_clinic"))
     if problems:
         raise ProblemsFound(problems)
-    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers)
+    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers, reviewers.required_specialties)

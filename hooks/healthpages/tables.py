@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader",
@@ -20,9 +19,9 @@ def _text(element: etree.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-class _ResponsiveTables(Treeprocessor):
+class ResponsiveTablesTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
-        for table in root.iter("table"):
+        for table in list(root.iter("table")):
             table.set("class", " ".join(filter(None, [table.get("class"), "health-table"])))
             headings = [_text(th) for th in table.findall("./thead/tr/th")]
             for element in table.iter():
@@ -37,8 +36,3 @@ class _ResponsiveTables(Treeprocessor):
                     label.tail = cell.text
                     cell.text = None
                     cell.insert(0, label)
-
-
-class ResponsiveTablesExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
-        md.treeprocessors.register(_ResponsiveTables(md), "health_tables", 6)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from healthpages.problems import Problem, ProblemsFound
-from healthpages.source import YamlDocument
+from healthpages.front_matter import YamlDocument
+from healthpages.problems import Problem, ProblemsFound, excerpt
+
+
+def _plain(value: Any) -> str:
+    """A YAML value as an editor would describe it, never as Python writes it."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return f"'{excerpt(value)}'"
 
 
 def _describe(error: Any) -> str:
@@ -17,7 +30,9 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return "is required but missing"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"'{given}' is not a date; use YYYY-MM-DD, for example 2026-11-21"
+        return f"{_plain(given)} is not a date; use YYYY-MM-DD, for example 2026-11-21"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, not {_plain(given)}"
     if kind == "string_too_short":
         return f"must be at least {ctx['min_length']} characters (it has {len(given)})"
     if kind == "string_too_long":
@@ -29,12 +44,12 @@ def _describe(error: Any) -> str:
     if kind == "too_long":
         return f"allows at most {ctx['max_length']} items (it has {ctx.get('actual_length', 0)})"
     if kind == "literal_error":
-        return f"'{given}' is not allowed; use {ctx['expected']}"
+        return f"{_plain(given)} is not allowed; use {ctx['expected']}"
     if kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "int_parsing"):
         expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping of fields",
                     "model_type": "a mapping of fields", "int_type": "a whole number",
                     "int_parsing": "a whole number"}[kind]
-        return f"must be {expected}, not {given!r}"
+        return f"must be {expected}, not {_plain(given)}"
     message = error["msg"]
     return message.removeprefix("Value error, ")
 
@@ -49,12 +64,15 @@ def field_name(loc: tuple[str | int, ...]) -> str:
     return ".".join(parts)
 
 
-def validate(model: type[BaseModel], document: YamlDocument, path: str,
-             context: dict[str, Any] | None = None, extra_allowed: str = "") -> BaseModel:
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate(model: type[ModelT], document: YamlDocument, path: str,
+             context: dict[str, Any] | None = None) -> ModelT:
     """Validate parsed YAML into `model`, raising every problem at once with its line."""
     data = document.data
     if not isinstance(data, dict):
-        raise ProblemsFound([Problem(path, document.first_line, "front matter must be a mapping of fields, "
+        raise ProblemsFound([Problem(path, document.first_line, "the file must be a list of fields, one per line, "
                                      "for example `title: ...`")])
     try:
         return model.model_validate(data, context=context)
@@ -64,7 +82,7 @@ def validate(model: type[BaseModel], document: YamlDocument, path: str,
             loc = tuple(item["loc"])
             message = _describe(item)
             if item["type"] == "extra_forbidden":
-                allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1]))) or extra_allowed
+                allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1])))
                 message = f"is not a known field; allowed fields: {allowed}"
             problems.append(Problem(path, document.line_of(loc), message, field_name(loc)))
         raise ProblemsFound(problems) from None

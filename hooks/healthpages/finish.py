@@ -1,0 +1,92 @@
+"""`healthpages finish <site>`: finish a site another engine built from `mkdocs.yml` (Zensical, for example).
+
+The engine converts the Markdown with this product's extension listed in `mkdocs.yml`; this step
+then does, over the written HTML, what the MkDocs hooks do during a MkDocs build: it reads and
+checks every page's front matter, takes the data the extension left in each page, computes the
+same `PageResult`s, fills the blocks' slots and writes robots.txt and the sitemap's dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healthpages.docs_policy import docs_problems
+from healthpages.library import Library, LibraryBuilder
+from healthpages.page_data import END_SLOT, TOP_SLOT, take_page_data
+from healthpages.problems import Problem, ProblemsFound
+from healthpages.render import finish_content, finish_not_found, finish_page
+from healthpages.settings import NavEntry, SiteSettings
+from healthpages.site_data import load_site_data
+from healthpages.site_files import rewrite_sitemap, robots_txt
+
+
+@dataclass
+class FinishReport:
+    library: Library | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    finished: list[Path] = field(default_factory=list)
+
+
+def _nav_from_files(pages: list[str]) -> tuple[NavEntry, ...]:
+    return tuple(NavEntry(None, path=path) for path in sorted(pages))
+
+
+def read_library(settings: SiteSettings) -> LibraryBuilder:
+    """Every page's front matter, read and checked without an engine (for `finish` and `review-status`)."""
+    problems = docs_problems(settings.docs_dir, settings.shown(settings.docs_dir))
+    if problems:
+        raise ProblemsFound(problems)
+    builder = LibraryBuilder(settings, load_site_data(settings.data_dir), frozenset())
+    paths = sorted(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
+                   if not any(part.startswith(".") for part in p.relative_to(settings.docs_dir).parts))
+    builder.pages = frozenset(paths)
+    builder.nav = settings.nav or _nav_from_files(paths)
+    for src_path in paths:
+        builder.read_bytes(src_path, (settings.docs_dir / src_path).read_bytes())
+    return builder
+
+
+def _content_region(html: str) -> tuple[int, int] | None:
+    start, end = html.find(TOP_SLOT), html.rfind(END_SLOT)
+    return (start, end + len(END_SLOT)) if start >= 0 and end > start else None
+
+
+def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
+    report = FinishReport()
+    builder = read_library(settings)
+    pages: dict[str, tuple[Path, str]] = {}
+    for src_path in sorted(builder.records):
+        output = site_dir / settings.output_file(src_path).relative_to(settings.site_dir)
+        if not output.is_file():
+            builder.problems.append(Problem(settings.shown_page(src_path), 1, f"the engine wrote no page for it "
+                                            f"({settings.shown(output)} is missing)"))
+            continue
+        html, data = take_page_data(output.read_text(encoding="utf-8"))
+        if data is None:
+            builder.problems.append(Problem(settings.shown(settings.config_file), 1, "the page was converted without "
+                                            "the product's Markdown extension; list healthpages.extension under "
+                                            "markdown_extensions in mkdocs.yml", "markdown_extensions"))
+            break
+        builder.add_conversion(src_path, data)
+        region = _content_region(html)
+        if region:
+            html = html[:region[0]] + finish_content(html[region[0]:region[1]]) + html[region[1]:]
+        pages[src_path] = (output, html)
+    library = builder.complete()
+    report.problems, report.warnings = builder.problems, builder.warnings
+    if report.problems:
+        return report
+    report.library = library
+    for src_path, (output, html) in pages.items():
+        output.write_text(finish_page(html, library, library.results[src_path]), encoding="utf-8")
+        report.finished.append(output)
+    not_found = site_dir / "404.html"
+    if not_found.is_file():
+        not_found.write_text(finish_not_found(not_found.read_text(encoding="utf-8"), library), encoding="utf-8")
+    sitemap = site_dir / "sitemap.xml"
+    if sitemap.is_file():
+        sitemap.write_text(rewrite_sitemap(sitemap.read_text(encoding="utf-8"), library), encoding="utf-8")
+    (site_dir / "robots.txt").write_text(robots_txt(library), encoding="utf-8")
+    return report

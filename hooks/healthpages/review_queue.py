@@ -1,0 +1,90 @@
+"""The review queue: every medical page's review state, most urgent first (`healthpages review-status`).
+
+It reads the pages' front matter without building the site, so it is quick enough for a scheduled
+reminder and for a pull request's summary of the pages it changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from healthpages.finish import read_library
+from healthpages.library import uk_date
+from healthpages.page_model import TopicPage
+from healthpages.problems import Problem
+from healthpages.review import ReviewState, review_state
+from healthpages.settings import SiteSettings
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    shown: str
+    title: str
+    state: ReviewState
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def status(self) -> str:
+        if self.state.status == "draft":
+            return "draft, awaiting clinical review"
+        if self.state.changed_since_review:
+            return "changed since its last review"
+        if self.state.overdue:
+            return "overdue for review"
+        return "reviewed"
+
+
+def queue(settings: SiteSettings, changed: set[str] | None = None, due_by: date | None = None) -> list[QueueRow]:
+    """Medical pages, most urgent first; `changed` limits them to files changed, `due_by` to pages needing action."""
+    builder = read_library(settings)
+    rows = []
+    root = settings.root
+    for src_path, record in builder.records.items():
+        path = (settings.docs_dir / src_path).relative_to(root).as_posix() if settings.docs_dir.is_relative_to(
+            root) else src_path
+        if changed is not None and path not in changed:
+            continue
+        if not isinstance(record.model, TopicPage):
+            continue
+        state = review_state(record.model, record.source, builder.site, settings.today)
+        if due_by is not None and state.is_current and (state.next_review or date.max) > due_by:
+            continue
+        problems = tuple(p for p in builder.problems if p.path == record.shown)
+        rows.append(QueueRow(record.shown, record.title, state, problems))
+    shown_problems = {p.path for p in builder.problems}
+    for path in sorted(changed or ()):  # changed pages whose front matter could not be read at all
+        shown = settings.shown(root / path)
+        if path.endswith(".md") and shown in shown_problems and not any(r.shown == shown for r in rows):
+            rows.append(QueueRow(shown, "(cannot be read)", ReviewState("draft"),
+                                 tuple(p for p in builder.problems if p.path == shown)))
+    return sorted(rows, key=lambda row: (row.state.urgency, row.shown))
+
+
+def format_rows(rows: list[QueueRow], style: str, settings: SiteSettings, only_changed: bool) -> str:
+    if style == "markdown":
+        heading = "Medical pages changed by this pull request" if only_changed else "Review status of the medical pages"
+        if not rows:
+            return f"### {heading}\n\nNo medical page is changed." if only_changed else f"### {heading}\n\nNone."
+        lines = [f"### {heading}", "", "| Page | Status | Reviewer | Last reviewed | Next review due |",
+                 "| --- | --- | --- | --- | --- |"]
+        for row in rows:
+            reviewer = row.state.reviewer.name if row.state.reviewer else ""
+            lines.append(f"| `{row.shown}` ({row.title}) | {row.status} | {reviewer} | "
+                         f"{uk_date(row.state.reviewed)} | {uk_date(row.state.next_review)} |")
+        problems = [p for row in rows for p in row.problems]
+        if problems:
+            lines += ["", "Problems to fix before a clinician reviews these pages:", ""]
+            lines += [f"- `{p}`" for p in problems]
+        return "\n".join(lines)
+    if not rows:
+        return "No medical page needs attention."
+    width = max(len(row.shown) for row in rows)
+    lines = []
+    for row in rows:
+        due = f", next review due {uk_date(row.state.next_review)}" if row.state.next_review else ""
+        reviewed = f", last reviewed {uk_date(row.state.reviewed)} by {row.state.reviewer.name}" \
+            if row.state.reviewed and row.state.reviewer else ""
+        lines.append(f"{row.shown.ljust(width)}  {row.status}{reviewed}{due}")
+        lines += [f"    {p}" for p in row.problems]
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The site's settings: the one reader of `mkdocs.yml`, and the same settings as an engine hands them over.
+
+The MkDocs hooks build `SiteSettings` from MkDocs' own parsed configuration; every command that runs
+without MkDocs (`healthpages finish`, `new`, `sign`, `review-status`) reads `mkdocs.yml` here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from healthpages.front_matter import YamlDocument, plain_words
+from healthpages.problems import Problem, ProblemsFound, excerpt
+
+TODAY_VARIABLE = "HEALTHPAGES_TODAY"
+DEFAULT_TOPICS_DIR = "conditions"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One item of the site's navigation: a page (docs path), a link (URL) or a section with children."""
+
+    title: str | None
+    path: str | None = None  # a docs-relative page path
+    url: str | None = None  # an external link
+    children: tuple[NavEntry, ...] = ()
+    line: int = 0  # line in mkdocs.yml, when read from the file
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    config_file: Path
+    docs_dir: Path
+    site_dir: Path
+    site_name: str
+    site_url: str  # always ends with /
+    use_directory_urls: bool
+    data_dir: Path
+    nav: tuple[NavEntry, ...] | None
+    today: date
+    release: bool = False
+    topics_dir: str = DEFAULT_TOPICS_DIR  # medical pages live here, whatever their front matter says
+    language: str = "en-GB"
+    nav_section_limit: int = 20
+    index_drafts: bool = False  # let search engines index pages awaiting clinical review
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent
+
+    def shown(self, path: Path) -> str:
+        """A path as the editor sees it from where the command runs (usually the repository)."""
+        path = path.absolute()
+        cwd = Path.cwd().absolute()
+        return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
+
+    def shown_page(self, src_path: str) -> str:
+        return self.shown(self.docs_dir / src_path)
+
+    def page_url(self, src_path: str) -> str:
+        """The URL path of a page relative to the site root, as MkDocs makes it."""
+        stem, _, _ = src_path.rpartition(".")
+        directory, _, name = stem.rpartition("/")
+        if name in ("index", "README"):
+            return f"{directory}/" if directory else ""
+        if self.use_directory_urls:
+            return f"{stem}/"
+        return f"{stem}.html"
+
+    def output_file(self, src_path: str) -> Path:
+        url = self.page_url(src_path)
+        return self.site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
+
+
+def today_from(configured: object = None) -> date:
+    """Today's date, overridable (config value, then environment) so tests never depend on the clock."""
+    value = configured or os.environ.get(TODAY_VARIABLE)
+    if isinstance(value, date):
+        return value
+    if value:
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ProblemsFound([Problem(TODAY_VARIABLE, 0, f"'{excerpt(value)}' is not a date; use "
+                                         "YYYY-MM-DD")]) from None
+    return date.today()
+
+
+def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry, ...] | None) -> SiteSettings:
+    """Settings from the configuration's values (as parsed by MkDocs or by `read_mkdocs_yml`)."""
+    root = config_file.parent
+    extra = dict(values.get("extra") or {})
+    health = dict(extra.get("health_library") or {})
+    release = health.get("release")
+    return SiteSettings(
+        config_file=config_file,
+        docs_dir=(root / str(values.get("docs_dir") or "docs")).absolute(),
+        site_dir=(root / str(values.get("site_dir") or "site")).absolute(),
+        site_name=str(values.get("site_name") or ""),
+        site_url=(str(values.get("site_url") or "http://127.0.0.1:8000/")).rstrip("/") + "/",
+        use_directory_urls=bool(values.get("use_directory_urls", True)),
+        data_dir=(root / str(health.get("data_dir") or "data")).absolute(),
+        nav=nav,
+        today=today_from(health.get("today")),
+        release=str(release).lower() in ("true", "1", "yes") if release is not None else False,
+        topics_dir=str(health.get("topics_dir") or DEFAULT_TOPICS_DIR).strip("/"),
+        language=str(health.get("language") or "en-GB"),
+        nav_section_limit=int(health.get("nav_section_limit") or 20),
+        index_drafts=bool(health.get("index_drafts", False)),
+        extra=extra,
+    )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: `!ENV` resolved from the environment, Python tags left as None."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = items[:-1], items[-1]
+    for name in names:
+        if str(name) in os.environ:
+            return yaml.safe_load(os.environ[str(name)])
+    return default
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
+    """mkdocs.yml's values and its node tree (for line numbers); problems name the line."""
+    shown = config_file.as_posix()
+    if not config_file.is_file():
+        raise ProblemsFound([Problem(shown, 0, "no mkdocs.yml here; run the command from the repository's top "
+                                     "folder or pass --config-file")])
+    text = config_file.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=_ConfigLoader)
+        values = yaml.load(text, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ProblemsFound([Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem))]) from None
+    if not isinstance(values, dict):
+        raise ProblemsFound([Problem(shown, 1, "mkdocs.yml must be a list of settings such as site_name: ...")])
+    return values, YamlDocument(values, node, 1)
+
+
+def _nav_entries(value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str) -> tuple[NavEntry, ...]:
+    entries: list[NavEntry] = []
+    items = value if isinstance(value, list) else [value]
+    for index, item in enumerate(items):
+        here = (*loc, index)
+        line = document.line_of(here)
+        if isinstance(item, str):
+            entries.append(_leaf(None, item, line))
+        elif isinstance(item, dict) and len(item) == 1:
+            ((title, target),) = item.items()
+            if isinstance(target, (list, dict)):
+                children = _nav_entries(target, document, (*here, str(title)), shown)
+                entries.append(NavEntry(str(title), children=children, line=line))
+            else:
+                entries.append(_leaf(str(title), str(target), line))
+        else:
+            raise ProblemsFound([Problem(shown, line, "each navigation entry is a page path "
+                                         "(- conditions/page.md), a titled page (- Title: page.md) or a section "
+                                         "(- Section: followed by its pages, indented)", "nav")])
+    return tuple(entries)
+
+
+def _leaf(title: str | None, target: str, line: int) -> NavEntry:
+    if "://" in target or target.startswith("mailto:"):
+        return NavEntry(title, url=target, line=line)
+    return NavEntry(title, path=target.lstrip("/"), line=line)
+
+
+def read_settings(config_file: Path) -> SiteSettings:
+    values, document = read_mkdocs_yml(config_file)
+    shown = config_file.as_posix()
+    nav = _nav_entries(values["nav"], document, ("nav",), shown) if values.get("nav") else None
+    return settings_from(config_file.absolute(), values, nav)
