@@ -1,52 +1,62 @@
 # The health library's commands. `make serve` and `make test` set everything up on a fresh machine.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# What the site build and the editor commands need; the test stack comes on top for `make test`.
+BUILD_STAMP := $(VENV)/.installed-build
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve serve-dirty test check build release-build browser clean bench audit
+.PHONY: serve serve-dirty test lint check build release-build browser clean bench audit
 
-# Create the virtual environment and install the pinned packages (again only when they change).
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $(STAMP)
+$(BUILD_STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
+	touch $(BUILD_STAMP)
 
-## Preview the site with live reload at http://127.0.0.1:8000
-serve: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+$(DEV_STAMP): $(BUILD_STAMP) requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+## Preview the site with live reload at http://127.0.0.1:$(PORT) (make serve PORT=8001 for another port)
+serve: $(BUILD_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
 
 ## Large libraries: rebuild only the edited page (other pages' navigation may lag until a restart)
-serve-dirty: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --dirty
+serve-dirty: $(BUILD_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload --dirty
 
-## Run the whole test suite (installs Debian's chromium for the browser tests when missing)
-test: $(STAMP) browser
+## Run the whole test suite: lint, types, workflow audit, then pytest (installs Debian's chromium when missing)
+test: $(DEV_STAMP) browser
 	$(BIN)/python -m pytest
 
-## Check every page without building: front matter, FAQ, reviewers, dates, links, readability
-check: $(STAMP)
+## Lint and format check (ruff), types (mypy) and the GitHub workflows (zizmor)
+lint: $(DEV_STAMP)
+	scripts/lint
+
+## Check every page: the strict build, without publishing anything; problems as file:line
+check: $(BUILD_STAMP)
 	$(BIN)/python -m healthpages check
 
 ## Build the static site into site/ (what gets deployed)
-build: $(STAMP)
+build: $(BUILD_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-## Build for publishing: refuses drafts and pages overdue for review
-release-build: $(STAMP)
-	$(BIN)/python -m healthpages check --release --quiet
+## Build for publishing: refuses drafts, pages overdue for review and pages changed since their review
+release-build: $(BUILD_STAMP)
 	HEALTHPAGES_RELEASE=true NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 browser:
 	scripts/ensure-chromium
 
 ## Build-time benchmark against Material's defaults (BENCH_ARGS=--large adds N=3,000)
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.build_bench $(BENCH_ARGS)
 
-## Lighthouse page-speed audit of four pages (needs Node.js and npm)
-audit: $(STAMP) browser
+## Lighthouse page-speed audit (needs Node.js and npm)
+audit: $(DEV_STAMP) browser
 	scripts/audit
 
 clean:

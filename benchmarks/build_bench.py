@@ -25,7 +25,7 @@ import platform
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -46,24 +46,51 @@ SHIPPED_PAGE = "conditions/cervical-insufficiency.md"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.build_bench",
-                                     description="Build-time benchmark of the health library against Material's defaults.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=None, metavar="N",
-                        help=f"corpus sizes (default: {' '.join(map(str, DEFAULT_SIZES))})")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.build_bench",
+        description="Build-time benchmark of the health library against Material's defaults.",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="N",
+        help=f"corpus sizes (default: {' '.join(map(str, DEFAULT_SIZES))})",
+    )
     parser.add_argument("--large", action="store_true", help=f"add N={LARGE_SIZE:,}")
     parser.add_argument("--runs", type=int, default=3, help="counted runs per variant and N (default 3)")
     parser.add_argument("--warmup", type=int, default=1, help="warm-up rounds, not counted (default 1)")
-    parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "output",
-                        help="folder for results.json, results.md, the plot, the profile and the corpora")
-    parser.add_argument("--profile", action=argparse.BooleanOptionalAction, default=None,
-                        help=f"profile one N={PROFILE_SIZE:,} build of (a) with cProfile (default: on)")
-    parser.add_argument("--serve", action=argparse.BooleanOptionalAction, default=None,
-                        help="measure the live preview (mkdocs serve, with and without --dirty) (default: on)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT / "benchmarks" / "output",
+        help="folder for results.json, results.md, the plot, the profile and the corpora",
+    )
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"profile one N={PROFILE_SIZE:,} build of (a) with cProfile (default: on)",
+    )
+    parser.add_argument(
+        "--serve",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure the live preview (mkdocs serve, with and without --dirty) (default: on)",
+    )
     parser.add_argument("--serve-edits", type=int, default=3, help="edits per live-preview measurement (default 3)")
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"N={SMOKE_SIZE}, one run, no warm-up, no profile, no serve: proves the command works")
-    parser.add_argument("--section-size", type=int, default=SECTION_SIZE,
-                        help=f"topic pages per section folder (default {SECTION_SIZE})")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"N={SMOKE_SIZE}, one run, no warm-up, no profile, no serve: proves the command works",
+    )
+    parser.add_argument(
+        "--section-size",
+        type=int,
+        default=SECTION_SIZE,
+        help=f"topic pages per section folder (default {SECTION_SIZE})",
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before one build is killed")
     parser.add_argument("--project", type=Path, default=PROJECT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -89,8 +116,9 @@ def _version(package: str) -> str:
 
 def _commit(project: Path) -> str:
     try:
-        return subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -100,8 +128,14 @@ def fingerprint(project: Path) -> str:
     digest = hashlib.sha256()
     paths = [project / "mkdocs.yml"]
     for folder in ("overrides", "hooks", "data"):
-        paths += sorted(p for p in (project / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                        and not p.name.endswith(".egg-info") and ".egg-info" not in str(p))
+        paths += sorted(
+            p
+            for p in (project / folder).rglob("*")
+            if p.is_file()
+            and "__pycache__" not in p.parts
+            and not p.name.endswith(".egg-info")
+            and ".egg-info" not in str(p)
+        )
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
@@ -110,16 +144,21 @@ def fingerprint(project: Path) -> str:
 
 def meta(args: argparse.Namespace) -> dict[str, Any]:
     return {
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(args.project),
         "project_fingerprint": fingerprint(args.project),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-        "versions": {p: _version(p) for p in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-                                              "jinja2", "pydantic", "lxml")},
-        "sizes": args.sizes, "runs": args.runs, "warmup": args.warmup, "section_size": args.section_size,
+        "versions": {
+            p: _version(p)
+            for p in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pydantic", "lxml")
+        },
+        "sizes": args.sizes,
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "section_size": args.section_size,
         "variants": VARIANTS,
         "command": "python -m mkdocs build -q -f <variant>.yml -d <tmp>, each in a fresh process",
     }
@@ -129,20 +168,24 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_builds(args: argparse.Namespace, corpora: dict[int, Corpus], configs: dict[int, dict[str, Path]],
-               document: dict[str, Any]) -> list[BuildRun]:
+def run_builds(
+    args: argparse.Namespace, corpora: dict[int, Corpus], configs: dict[int, dict[str, Path]], document: dict[str, Any]
+) -> list[BuildRun]:
     runs: list[BuildRun] = []
     for n in args.sizes:
         rounds = args.warmup + args.runs
         for number in range(rounds):
             warmup = number < args.warmup
             for variant in VARIANTS:  # interleaved: a b c a b c ...
-                run = run_build(configs[n][variant], n=n, variant=variant, round_=number, warmup=warmup,
-                                timeout=args.timeout)
+                run = run_build(
+                    configs[n][variant], n=n, variant=variant, round_=number, warmup=warmup, timeout=args.timeout
+                )
                 runs.append(run)
                 kind = "warm-up" if warmup else f"run {number - args.warmup + 1}/{args.runs}"
-                say(f"  N={n:,} {kind} ({variant}): {run.seconds:.2f} s, {run.peak_mb:.0f} MB"
-                    + (f", {run.warnings} warnings" if run.warnings else ""))
+                say(
+                    f"  N={n:,} {kind} ({variant}): {run.seconds:.2f} s, {run.peak_mb:.0f} MB"
+                    + (f", {run.warnings} warnings" if run.warnings else "")
+                )
         # Save what is measured so far, so a long run that is stopped still leaves its results.
         document["runs"] = [r.as_dict() for r in runs]
         document["summary"] = report.summarise(runs, {m: corpora[m].pages for m in corpora})
@@ -152,12 +195,33 @@ def run_builds(args: argparse.Namespace, corpora: dict[int, Corpus], configs: di
 
 def run_profile(args: argparse.Namespace, corpus: Corpus, config: Path) -> dict[str, Any]:
     say(f"Profiling one N={corpus.n:,} build of (a) with cProfile ...")
-    subprocess.run([sys.executable, "-m", "benchmarks.profile_build", "--config", str(config), "--out",
-                    str(args.out), "--n", str(corpus.n), "--hooks-dir", str(args.project / "hooks")],
-                   check=True, cwd=args.project, timeout=args.timeout * 3)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.profile_build",
+            "--config",
+            str(config),
+            "--out",
+            str(args.out),
+            "--n",
+            str(corpus.n),
+            "--hooks-dir",
+            str(args.project / "hooks"),
+        ],
+        check=True,
+        cwd=args.project,
+        timeout=args.timeout * 3,
+    )
     result = json.loads((args.out / f"profile-n{corpus.n}.json").read_text(encoding="utf-8"))
-    return {"n": corpus.n, "markdown": f"profile-n{corpus.n}.md", "json": f"profile-n{corpus.n}.json",
-            "phases": result["phases"], "top_functions": result["top_functions"], "templates": result["templates"]}
+    return {
+        "n": corpus.n,
+        "markdown": f"profile-n{corpus.n}.md",
+        "json": f"profile-n{corpus.n}.json",
+        "phases": result["phases"],
+        "top_functions": result["top_functions"],
+        "templates": result["templates"],
+    }
 
 
 def run_serve(args: argparse.Namespace, corpus: Corpus, config: Path) -> list[dict[str, Any]]:
@@ -167,17 +231,35 @@ def run_serve(args: argparse.Namespace, corpus: Corpus, config: Path) -> list[di
     shipped_pages = sum(1 for _ in (shipped_root / "docs").rglob("*.md"))
     first = corpus.sections[0][2][0]
     sites = [
-        ("shipped site", shipped_config, shipped_root / "docs" / SHIPPED_PAGE,
-         SHIPPED_PAGE.removesuffix(".md") + "/", shipped_pages),
-        (f"corpus N={corpus.n:,}", config, corpus.docs_dir / first.src_path,
-         first.src_path.removesuffix(".md") + "/", corpus.pages),
+        (
+            "shipped site",
+            shipped_config,
+            shipped_root / "docs" / SHIPPED_PAGE,
+            SHIPPED_PAGE.removesuffix(".md") + "/",
+            shipped_pages,
+        ),
+        (
+            f"corpus N={corpus.n:,}",
+            config,
+            corpus.docs_dir / first.src_path,
+            first.src_path.removesuffix(".md") + "/",
+            corpus.pages,
+        ),
     ]
     results = []
     for site, site_config, page, url_path, pages in sites:
         for dirty in (False, True):
             say(f"Live preview: {site}, {'--dirty' if dirty else 'full rebuild'} ...")
-            result = measure(site=site, config=site_config, page=page, url_path=url_path, pages=pages, dirty=dirty,
-                             edits=args.serve_edits, rebuild_timeout=max(600.0, args.timeout / 2))
+            result = measure(
+                site=site,
+                config=site_config,
+                page=page,
+                url_path=url_path,
+                pages=pages,
+                dirty=dirty,
+                edits=args.serve_edits,
+                rebuild_timeout=max(600.0, args.timeout / 2),
+            )
             say(f"  {result.get('edit_seconds', result.get('error'))}")
             results.append(result)
     return results
@@ -211,19 +293,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         document["serve"] = run_serve(args, corpora[PROFILE_SIZE], configs[PROFILE_SIZE]["a"])
         report.write(args.out, document)
-        print("## Live preview (mkdocs serve): one page edited\n\n" + report.serve_markdown(document["serve"]), flush=True)
+        print(
+            "## Live preview (mkdocs serve): one page edited\n\n" + report.serve_markdown(document["serve"]), flush=True
+        )
     document["meta"]["total_seconds"] = round(time.perf_counter() - started, 1)
     document["meta"]["commit_at_end"] = _commit(args.project)
     document["meta"]["project_fingerprint_at_end"] = fingerprint(args.project)
     if document["meta"]["project_fingerprint_at_end"] != document["meta"]["project_fingerprint"]:
         # Someone changed mkdocs.yml, overrides/, hooks/ or data/ while we measured: the figures mix versions.
-        document["meta"]["warning"] = ("the project's configuration, templates, hooks or data changed during the run "
-                                       f"(commit {document['meta']['commit']} -> {document['meta']['commit_at_end']}); "
-                                       "the figures mix versions, run the benchmark again")
+        document["meta"]["warning"] = (
+            "the project's configuration, templates, hooks or data changed during the run "
+            f"(commit {document['meta']['commit']} -> {document['meta']['commit_at_end']}); "
+            "the figures mix versions, run the benchmark again"
+        )
         say("WARNING: " + document["meta"]["warning"])
     report.write(args.out, document)
-    say(f"Wrote {args.out / report.RESULTS_JSON}, {args.out / report.RESULTS_MD}"
-        + (f" and {args.out / report.PLOT_PNG}" if document["summary"]["rows"] else ""))
+    say(
+        f"Wrote {args.out / report.RESULTS_JSON}, {args.out / report.RESULTS_MD}"
+        + (f" and {args.out / report.PLOT_PNG}" if document["summary"]["rows"] else "")
+    )
     return 0
 
 

@@ -43,33 +43,94 @@ AREAS = [
 ]
 
 # Condition names are "<quality> <place> <problem>": 24 x 12 x 9 = 2,592 names before a "type 2".
-QUALITIES = ["Acute", "Benign", "Chronic", "Deep", "Early", "Focal", "Gradual", "Hidden", "Inflamed",
-             "Juvenile", "Lasting", "Mild", "Nodular", "Overactive", "Painful", "Recurring", "Scarred",
-             "Swollen", "Tender", "Underactive", "Varied", "Widespread", "Young-onset", "Zonal"]
-PLACES = ["ovary", "womb lining", "cervix", "pelvic floor", "fallopian tube", "bladder", "vulva",
-          "placenta", "pelvic nerve", "womb muscle", "vaginal wall", "pelvic ligament"]
-PROBLEMS = ["cysts", "pain", "bleeding", "inflammation", "scarring", "polyps", "weakness", "swelling",
-            "growths"]
+QUALITIES = [
+    "Acute",
+    "Benign",
+    "Chronic",
+    "Deep",
+    "Early",
+    "Focal",
+    "Gradual",
+    "Hidden",
+    "Inflamed",
+    "Juvenile",
+    "Lasting",
+    "Mild",
+    "Nodular",
+    "Overactive",
+    "Painful",
+    "Recurring",
+    "Scarred",
+    "Swollen",
+    "Tender",
+    "Underactive",
+    "Varied",
+    "Widespread",
+    "Young-onset",
+    "Zonal",
+]
+PLACES = [
+    "ovary",
+    "womb lining",
+    "cervix",
+    "pelvic floor",
+    "fallopian tube",
+    "bladder",
+    "vulva",
+    "placenta",
+    "pelvic nerve",
+    "womb muscle",
+    "vaginal wall",
+    "pelvic ligament",
+]
+PROBLEMS = ["cysts", "pain", "bleeding", "inflammation", "scarring", "polyps", "weakness", "swelling", "growths"]
 
-SYMPTOMS = ["pain low in the tummy", "heavy periods", "bleeding between periods", "pain during sex",
-            "a dull ache in the lower back", "needing to pee more often", "feeling bloated",
-            "tiredness that does not go away", "a change in vaginal discharge", "pain when you poo",
-            "spotting after sex", "cramps like period pain", "a feeling of pressure in the pelvis"]
-RISKS = ["a family history of the condition", "being over 35", "smoking", "a past infection in the pelvis",
-         "previous surgery in the pelvis", "being overweight", "a past pregnancy loss",
-         "starting periods early", "a long gap between pregnancies", "some long-term medicines"]
-TREATMENTS = ["pain relief medicine", "hormone treatment", "keyhole surgery", "physiotherapy",
-              "watchful waiting with regular check-ups", "a short course of antibiotics",
-              "a small procedure under local anaesthetic", "lifestyle changes", "a hormone coil",
-              "treatment at a specialist centre"]
+SYMPTOMS = [
+    "pain low in the tummy",
+    "heavy periods",
+    "bleeding between periods",
+    "pain during sex",
+    "a dull ache in the lower back",
+    "needing to pee more often",
+    "feeling bloated",
+    "tiredness that does not go away",
+    "a change in vaginal discharge",
+    "pain when you poo",
+    "spotting after sex",
+    "cramps like period pain",
+    "a feeling of pressure in the pelvis",
+]
+RISKS = [
+    "a family history of the condition",
+    "being over 35",
+    "smoking",
+    "a past infection in the pelvis",
+    "previous surgery in the pelvis",
+    "being overweight",
+    "a past pregnancy loss",
+    "starting periods early",
+    "a long gap between pregnancies",
+    "some long-term medicines",
+]
+TREATMENTS = [
+    "pain relief medicine",
+    "hormone treatment",
+    "keyhole surgery",
+    "physiotherapy",
+    "watchful waiting with regular check-ups",
+    "a short course of antibiotics",
+    "a small procedure under local anaesthetic",
+    "lifestyle changes",
+    "a hormone coil",
+    "treatment at a specialist centre",
+]
 
 OPENERS = [
     "Finding out that you may have {name} can be a worry. This page explains what it is, how it is "
     "found and what can help.",
     "This page is for anyone who has been told they may have {name}, and for the people who support "
     "them. It explains the condition in plain English.",
-    "If you have been told you have {name}, you are not alone. This page explains what it means and "
-    "what you can do.",
+    "If you have been told you have {name}, you are not alone. This page explains what it means and what you can do.",
 ]
 
 SENTENCES = {
@@ -147,22 +208,45 @@ SENTENCES = {
 }
 
 QUESTIONS = [
-    ("Is {name} serious?", "For most people it is not dangerous, but it can affect daily life. "
-     "Your doctor can explain what it means for you[^{ref}]."),
-    ("Can {name} come back after treatment?", "It can come back for some people. Your team will tell you "
-     "which signs to look out for and when to get in touch."),
-    ("Will {name} affect my chances of getting pregnant?", "Many people with this condition get pregnant "
-     "without help. If you are trying for a baby, tell your team so they can plan your care[^{ref}]."),
-    ("Do I need to see a specialist for {name}?", "Not always. Your GP can start tests and treatment, and "
-     "will refer you if you need more help."),
-    ("Can I exercise with {name}?", "Yes, gentle exercise is usually safe and can help. Stop and get advice "
-     "if exercise makes your pain much worse."),
-    ("Is {name} linked to cancer?", "No. It is not a cancer and it does not turn into one. Tell your doctor "
-     "about any new symptom, so it can be checked."),
-    ("How long does recovery take for {name}?", "It depends on the treatment. Most people feel better within "
-     "a few weeks, and your team will tell you what to expect."),
-    ("What can I do to help myself with {name}?", "Keep a symptom diary, look after your sleep and stay as "
-     "active as you can. These steps can make your appointments more useful."),
+    (
+        "Is {name} serious?",
+        "For most people it is not dangerous, but it can affect daily life. "
+        "Your doctor can explain what it means for you[^{ref}].",
+    ),
+    (
+        "Can {name} come back after treatment?",
+        "It can come back for some people. Your team will tell you "
+        "which signs to look out for and when to get in touch.",
+    ),
+    (
+        "Will {name} affect my chances of getting pregnant?",
+        "Many people with this condition get pregnant "
+        "without help. If you are trying for a baby, tell your team so they can plan your care[^{ref}].",
+    ),
+    (
+        "Do I need to see a specialist for {name}?",
+        "Not always. Your GP can start tests and treatment, and will refer you if you need more help.",
+    ),
+    (
+        "Can I exercise with {name}?",
+        "Yes, gentle exercise is usually safe and can help. Stop and get advice "
+        "if exercise makes your pain much worse.",
+    ),
+    (
+        "Is {name} linked to cancer?",
+        "No. It is not a cancer and it does not turn into one. Tell your doctor "
+        "about any new symptom, so it can be checked.",
+    ),
+    (
+        "How long does recovery take for {name}?",
+        "It depends on the treatment. Most people feel better within "
+        "a few weeks, and your team will tell you what to expect.",
+    ),
+    (
+        "What can I do to help myself with {name}?",
+        "Keep a symptom diary, look after your sleep and stay as "
+        "active as you can. These steps can make your appointments more useful.",
+    ),
 ]
 
 URGENT = [
@@ -252,13 +336,15 @@ def plan(n: int, section_size: int = SECTION_SIZE) -> tuple[list[Topic], list[tu
     return topics, sections
 
 
-def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], symptoms: list[str], risks: list[str],
-                  treatments: list[str]) -> str:
+def _front_matter(
+    topic: Topic, rng: random.Random, related: list[Topic], symptoms: list[str], risks: list[str], treatments: list[str]
+) -> str:
     reviewed = BENCH_TODAY - timedelta(days=rng.randint(7, 350))
     updated = reviewed + timedelta(days=rng.randint(0, 6))
     lower = topic.name.lower()
-    description = (f"What {lower} is, the signs to look out for, the tests you may have and the "
-                   "treatments that can help.")
+    description = (
+        f"What {lower} is, the signs to look out for, the tests you may have and the treatments that can help."
+    )
     assert 50 <= len(description) <= 160, description
     lines = [
         "---",
@@ -281,13 +367,25 @@ def _front_matter(topic: Topic, rng: random.Random, related: list[Topic], sympto
     if topic.area == "pregnancy":
         lines += ["  call_maternity_unit:", "    - your waters break or you have regular tightenings"]
     lines += ["  urgent_gp_or_111:", f"    - {urgent[2]}", f"    - {urgent[3]}"]
-    lines += ["condition:", f"  name: {topic.name}", "  alternate_names:", f"    - {topic.name} syndrome",
-              "  symptoms:", *[f"    - {s[0].upper() + s[1:]}" for s in symptoms],
-              "  risk_factors:", *[f"    - {r[0].upper() + r[1:]}" for r in risks],
-              "  treatments:", *[f"    - {t[0].upper() + t[1:]}" for t in treatments]]
-    lines += [f"disclaimer: {'pregnancy' if topic.area == 'pregnancy' else 'general'}",
-              "clinic: spire-bristol", "related:", *[f"  - {r.slug}.md" for r in related],
-              "review:"]
+    lines += [
+        "condition:",
+        f"  name: {topic.name}",
+        "  alternate_names:",
+        f"    - {topic.name} syndrome",
+        "  symptoms:",
+        *[f"    - {s[0].upper() + s[1:]}" for s in symptoms],
+        "  risk_factors:",
+        *[f"    - {r[0].upper() + r[1:]}" for r in risks],
+        "  treatments:",
+        *[f"    - {t[0].upper() + t[1:]}" for t in treatments],
+    ]
+    lines += [
+        f"disclaimer: {'pregnancy' if topic.area == 'pregnancy' else 'general'}",
+        "clinic: spire-bristol",
+        "related:",
+        *[f"  - {r.slug}.md" for r in related],
+        "review:",
+    ]
     # Pregnancy pages need a reviewer in obstetrics, which the practice's registry does not have: drafts.
     if topic.area == "pregnancy":
         lines += ["  status: draft", "---"]
@@ -316,7 +414,7 @@ def topic_page(topic: Topic, siblings: list[Topic]) -> str:
         pool = rng.sample(SENTENCES[kind], sum(counts))
         out, start = [], 0
         for count in counts:
-            text = " ".join(pool[start:start + count])
+            text = " ".join(pool[start : start + count])
             text = re.sub(r"\[\^\{ref\}\]", lambda _: f"[^{rng.choice(refs)}]", text)
             out.append(text.format(name=name.lower(), Name=name, place=place))
             start += count
@@ -331,11 +429,12 @@ def topic_page(topic: Topic, siblings: list[Topic]) -> str:
     first, second = paras("causes", 2, 2)
     section("Causes and risk factors", first, bullets(risks), second)
     section("Tests and diagnosis", *paras("tests", 3, 2))
-    table = ["| Option | What it involves | Possible benefits | Possible downsides |",
-             "| --- | --- | --- | --- |"]
+    table = ["| Option | What it involves | Possible benefits | Possible downsides |", "| --- | --- | --- | --- |"]
     for treatment in treatments:
-        table.append(f"| {treatment[0].upper() + treatment[1:]} | Your team explains what happens and how long "
-                     f"it takes[^{rng.choice(refs)}] | It can ease your symptoms | It may not suit everyone |")
+        table.append(
+            f"| {treatment[0].upper() + treatment[1:]} | Your team explains what happens and how long "
+            f"it takes[^{rng.choice(refs)}] | It can ease your symptoms | It may not suit everyone |"
+        )
     first, second = paras("treatment", 3, 2)
     section("Treatment options", first, "\n".join(table), second)
     link = related[0] if related else None
@@ -348,15 +447,21 @@ def topic_page(topic: Topic, siblings: list[Topic]) -> str:
     if rng.random() < 0.5:
         section("Getting support", *paras("support", 3))
     # Every reference is cited at least once in the text.
-    body.append("Guidance on this condition is set out in the sources listed below"
-                + "".join(f"[^{r}]" for r in refs) + ".")
+    body.append(
+        "Guidance on this condition is set out in the sources listed below" + "".join(f"[^{r}]" for r in refs) + "."
+    )
     body.append("## Frequently asked questions")
     for question, answer in rng.sample(QUESTIONS, 5):
         body.append(f"### {question.format(name=name.lower())}")
         body.append(re.sub(r"\[\^\{ref\}\]", lambda _: f"[^{rng.choice(refs)}]", answer).format(name=name.lower()))
     body.append("## References")
-    body.append("\n".join(f"[^ref{i}]: Synthetic benchmark source {i} for {name.lower()}. Placeholder publisher. "
-                          "Benchmark data, not a real reference." for i in range(1, 6)))
+    body.append(
+        "\n".join(
+            f"[^ref{i}]: Synthetic benchmark source {i} for {name.lower()}. Placeholder publisher. "
+            "Benchmark data, not a real reference."
+            for i in range(1, 6)
+        )
+    )
     front = _front_matter(topic, rng, related, symptoms, risks, treatments)
     return front + "\n" + "\n\n".join(body) + "\n"
 

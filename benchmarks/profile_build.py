@@ -37,7 +37,13 @@ from pathlib import Path
 from typing import Any
 
 MARKDOWN, HOOKS, TEMPLATES, SEARCH, FILES, OTHER = (
-    "Markdown conversion", "our hooks", "template rendering", "search index", "reading and writing files", "other")
+    "Markdown conversion",
+    "our hooks",
+    "template rendering",
+    "search index",
+    "reading and writing files",
+    "other",
+)
 PHASES = (MARKDOWN, HOOKS, TEMPLATES, SEARCH, FILES, OTHER)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".js")
 # Page.render and the tree processors MkDocs adds to python-markdown start at this line of pages.py.
@@ -56,11 +62,19 @@ def phase_of(func: Func, hooks_dir: str) -> str | None:
         return HOOKS
     if "/mkdocs/contrib/search/" in path or "/material/plugins/search/" in path:
         return SEARCH
-    if ("/jinja2/" in path or path.endswith(TEMPLATE_SUFFIXES) or path.endswith("/mkdocs/utils/templates.py")
-            or path.endswith("/mkdocs/utils/filters.py")):
+    if (
+        "/jinja2/" in path
+        or path.endswith(TEMPLATE_SUFFIXES)
+        or path.endswith("/mkdocs/utils/templates.py")
+        or path.endswith("/mkdocs/utils/filters.py")
+    ):
         return TEMPLATES
-    if "/markdown/" in path or "/pymdownx/" in path or "/material/extensions/" in path \
-            or path.endswith("/mkdocs/structure/toc.py"):
+    if (
+        "/markdown/" in path
+        or "/pymdownx/" in path
+        or "/material/extensions/" in path
+        or path.endswith("/mkdocs/structure/toc.py")
+    ):
         return MARKDOWN
     if path.endswith("/mkdocs/structure/pages.py") and line >= PAGES_RENDER_LINE:
         return MARKDOWN
@@ -80,13 +94,14 @@ def template_of(func: Func) -> str | None:
             if anchor in parts:
                 index = len(parts) - 1 - parts[::-1].index(anchor)
                 prefix = "overrides/" if anchor == "overrides" else "material/"
-                return prefix + "/".join(parts[index + 1:])
+                return prefix + "/".join(parts[index + 1 :])
         return parts[-1]
     return None
 
 
-def attribute(stats: dict[Func, tuple], key: Callable[[Func], str | None],
-              root: str) -> tuple[dict[str, float], dict[Func, dict[str, float]]]:
+def attribute(
+    stats: dict[Func, tuple], key: Callable[[Func], str | None], root: str
+) -> tuple[dict[str, float], dict[Func, dict[str, float]]]:
     """Seconds of self time per label, and each function's shares of labels.
 
     Unlabelled functions share their callers' labels; a function nobody calls (the build itself) gets `root`.
@@ -166,16 +181,14 @@ def _plugin_phase(method: Callable, hooks_dir: str) -> str:
 
 def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
     """Build once without the profiler, timing each phase's entry points (CPU seconds)."""
+    import jinja2
     import markdown
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.config.config_options import Hooks
     from mkdocs.structure.files import File
     from mkdocs.structure.pages import Page
-
-    import jinja2
-
-    from mkdocs.config.config_options import Hooks
 
     timer = PhaseTimer()
     # Importing the hook modules (and pydantic, lxml, phonenumbers with them) is part of our hooks' cost.
@@ -193,8 +206,11 @@ def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
         for event, methods in config.plugins.events.items():
             config.plugins.events[event] = [timer.wrap(_plugin_phase(m, hooks_dir), m) for m in methods]
         # Markdown processors that hooks add (the FAQ tree processor) run inside Markdown conversion.
-        kinds = (markdown.treeprocessors.Treeprocessor, markdown.preprocessors.Preprocessor,
-                 markdown.postprocessors.Postprocessor)
+        kinds = (
+            markdown.treeprocessors.Treeprocessor,
+            markdown.preprocessors.Preprocessor,
+            markdown.postprocessors.Postprocessor,
+        )
         for module in list(sys.modules.values()):
             if (getattr(module, "__file__", "") or "").replace("\\", "/").startswith(hooks_dir):
                 for value in list(vars(module).values()):
@@ -208,9 +224,14 @@ def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
     total = time.process_time() - start
     seconds = dict(timer.seconds)
     seconds[OTHER] = seconds.get(OTHER, 0.0) + total - sum(timer.seconds.values())
-    return {"cpu_seconds": round(total, 2), "wall_seconds": round(time.perf_counter() - wall, 2),
-            "phases": {p: {"seconds": round(seconds.get(p, 0.0), 2), "share": round(seconds.get(p, 0.0) / total, 4)}
-                       for p in PHASES}}
+    return {
+        "cpu_seconds": round(total, 2),
+        "wall_seconds": round(time.perf_counter() - wall, 2),
+        "phases": {
+            p: {"seconds": round(seconds.get(p, 0.0), 2), "share": round(seconds.get(p, 0.0) / total, 4)}
+            for p in PHASES
+        },
+    }
 
 
 def describe(func: Func) -> tuple[str, str]:
@@ -220,7 +241,7 @@ def describe(func: Func) -> tuple[str, str]:
     path = filename.replace("\\", "/")
     stdlib = sysconfig.get_paths()["stdlib"].replace("\\", "/") + "/"
     if path.startswith(stdlib):
-        return name, f"(stdlib) {path[len(stdlib):]}:{line}"
+        return name, f"(stdlib) {path[len(stdlib) :]}:{line}"
     for marker in ("site-packages/", "/hooks/", "/benchmarks/"):
         if marker in path:
             path = ("hooks/" if marker == "/hooks/" else "") + path.split(marker, 1)[1]
@@ -233,58 +254,95 @@ def analyse(stats: dict[Func, tuple], hooks_dir: str, wall_seconds: float, top: 
     total = sum(phases.values())
     expensive = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
     top_functions = []
-    for func, (cc, nc, tottime, cumtime, _) in expensive:
+    for func, (_, nc, tottime, cumtime, _) in expensive:
         name, where = describe(func)
-        top_functions.append({"function": name, "where": where, "phase": max(shares[func], key=shares[func].get), "self_s": round(tottime, 3),
-                              "cumulative_s": round(cumtime, 3), "calls": nc})
+        top_functions.append(
+            {
+                "function": name,
+                "where": where,
+                "phase": max(shares[func], key=shares[func].get),
+                "self_s": round(tottime, 3),
+                "cumulative_s": round(cumtime, 3),
+                "calls": nc,
+            }
+        )
     # Per phase, the functions of that phase whose cumulative time is largest: where the time goes in.
     entry_points: dict[str, list[dict[str, Any]]] = {}
     for phase in PHASES:
         owned = [(f, v) for f, v in stats.items() if phase_of(f, hooks_dir) == phase]
         owned.sort(key=lambda item: item[1][3], reverse=True)
-        entry_points[phase] = [{"function": describe(f)[0], "where": describe(f)[1], "cumulative_s": round(v[3], 3),
-                                "calls": v[1]} for f, v in owned[:3]]
+        entry_points[phase] = [
+            {"function": describe(f)[0], "where": describe(f)[1], "cumulative_s": round(v[3], 3), "calls": v[1]}
+            for f, v in owned[:3]
+        ]
     templates, _ = attribute(stats, template_of, "(outside templates)")
     templates.pop("(outside templates)", None)
     return {
         "wall_seconds_under_profiler": round(wall_seconds, 2),
         "profiled_seconds": round(total, 2),
-        "phases": {p: {"seconds": round(phases.get(p, 0.0), 2), "share": round(phases.get(p, 0.0) / total, 4)}
-                   for p in PHASES},
+        "phases": {
+            p: {"seconds": round(phases.get(p, 0.0), 2), "share": round(phases.get(p, 0.0) / total, 4)} for p in PHASES
+        },
         "top_functions": top_functions,
         "entry_points": entry_points,
-        "templates": {name: {"seconds": round(s, 2), "share": round(s / total, 4)}
-                      for name, s in sorted(templates.items(), key=lambda item: -item[1])[:12]},
+        "templates": {
+            name: {"seconds": round(s, 2), "share": round(s / total, 4)}
+            for name, s in sorted(templates.items(), key=lambda item: -item[1])[:12]
+        },
     }
 
 
 def markdown(result: dict[str, Any], n: int) -> str:
-    lines = [f"# Profile of one N={n:,} build of variant (a)", "",
-             "Phases: CPU seconds inside each phase's entry points in a build without the profiler "
-             f"({result['timing']['cpu_seconds']} s CPU, {result['timing']['wall_seconds']} s wall), and the same "
-             f"phases attributed from the cProfile run ({result['wall_seconds_under_profiler']} s wall under the "
-             "profiler, which slows Python code down unevenly).", "",
-             "| phase | CPU s, no profiler | share | cProfile s (attributed) | share |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"# Profile of one N={n:,} build of variant (a)",
+        "",
+        "Phases: CPU seconds inside each phase's entry points in a build without the profiler "
+        f"({result['timing']['cpu_seconds']} s CPU, {result['timing']['wall_seconds']} s wall), and the same "
+        f"phases attributed from the cProfile run ({result['wall_seconds_under_profiler']} s wall under the "
+        "profiler, which slows Python code down unevenly).",
+        "",
+        "| phase | CPU s, no profiler | share | cProfile s (attributed) | share |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for phase, value in result["phases"].items():
         timed = result["timing"]["phases"][phase]
-        lines.append(f"| {phase} | {timed['seconds']:.2f} | {timed['share']:.1%} | {value['seconds']:.2f} | "
-                     f"{value['share']:.1%} |")
+        lines.append(
+            f"| {phase} | {timed['seconds']:.2f} | {timed['share']:.1%} | {value['seconds']:.2f} | "
+            f"{value['share']:.1%} |"
+        )
     lines += ["", "## The ten most expensive functions (self time), grouped by phase", ""]
     for phase in PHASES:
         rows = [f for f in result["top_functions"] if f["phase"] == phase]
         if not rows:
             continue
-        lines += [f"### {phase}", "", "| function | where | self s | cumulative s | calls |", "|---|---|---:|---:|---:|"]
-        lines += [f"| `{r['function']}` | {r['where']} | {r['self_s']:.2f} | {r['cumulative_s']:.2f} | {r['calls']:,} |"
-                  for r in rows]
+        lines += [
+            f"### {phase}",
+            "",
+            "| function | where | self s | cumulative s | calls |",
+            "|---|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{r['function']}` | {r['where']} | {r['self_s']:.2f} | {r['cumulative_s']:.2f} | {r['calls']:,} |"
+            for r in rows
+        ]
         lines.append("")
-    lines += ["## Where each phase is entered (largest cumulative time of the phase's own functions)", "",
-              "| phase | function | where | cumulative s | calls |", "|---|---|---|---:|---:|"]
+    lines += [
+        "## Where each phase is entered (largest cumulative time of the phase's own functions)",
+        "",
+        "| phase | function | where | cumulative s | calls |",
+        "|---|---|---|---:|---:|",
+    ]
     for phase, rows in result["entry_points"].items():
-        lines += [f"| {phase} | `{r['function']}` | {r['where']} | {r['cumulative_s']:.2f} | {r['calls']:,} |"
-                  for r in rows]
-    lines += ["", "## Template rendering by template file (with what the template calls)", "",
-              "| template | seconds | share of the build |", "|---|---:|---:|"]
+        lines += [
+            f"| {phase} | `{r['function']}` | {r['where']} | {r['cumulative_s']:.2f} | {r['calls']:,} |" for r in rows
+        ]
+    lines += [
+        "",
+        "## Template rendering by template file (with what the template calls)",
+        "",
+        "| template | seconds | share of the build |",
+        "|---|---:|---:|",
+    ]
     lines += [f"| {name} | {v['seconds']:.2f} | {v['share']:.1%} |" for name, v in result["templates"].items()]
     return "\n".join(lines) + "\n"
 
@@ -297,8 +355,23 @@ def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, 
     hooks = str(hooks_dir.resolve()).replace("\\", "/") + "/"
     out.mkdir(parents=True, exist_ok=True)
     timing_file = out / f"phases-n{n}.json"
-    subprocess.run([sys.executable, "-m", "benchmarks.profile_build", "--config", str(config_file), "--out", str(out),
-                    "--n", str(n), "--hooks-dir", str(hooks_dir), "--phases-only"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.profile_build",
+            "--config",
+            str(config_file),
+            "--out",
+            str(out),
+            "--n",
+            str(n),
+            "--hooks-dir",
+            str(hooks_dir),
+            "--phases-only",
+        ],
+        check=True,
+    )
     timing = json.loads(timing_file.read_text(encoding="utf-8"))
     site_dir = tempfile.mkdtemp(prefix=f"bench-profile-n{n}-")
     profiler = cProfile.Profile()

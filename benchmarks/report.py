@@ -33,13 +33,22 @@ def summarise(runs: list[BuildRun], pages: dict[int, int]) -> dict[str, Any]:
                 continue
             median = statistics.median(r.seconds for r in counted)
             cpu = statistics.median(r.cpu_seconds for r in counted)
-            rows.append({
-                "n": n, "variant": variant, "label": VARIANTS[variant], "pages": pages[n],
-                "runs": len(counted), "seconds": [r.seconds for r in counted],
-                "median_s": round(median, 3), "ms_per_page": round(median * 1000 / pages[n], 2),
-                "median_cpu_s": round(cpu, 3), "cpu_ms_per_page": round(cpu * 1000 / pages[n], 2),
-                "peak_mb": max(r.peak_mb for r in counted), "warnings": max(r.warnings for r in counted),
-            })
+            rows.append(
+                {
+                    "n": n,
+                    "variant": variant,
+                    "label": VARIANTS[variant],
+                    "pages": pages[n],
+                    "runs": len(counted),
+                    "seconds": [r.seconds for r in counted],
+                    "median_s": round(median, 3),
+                    "ms_per_page": round(median * 1000 / pages[n], 2),
+                    "median_cpu_s": round(cpu, 3),
+                    "cpu_ms_per_page": round(cpu * 1000 / pages[n], 2),
+                    "peak_mb": max(r.peak_mb for r in counted),
+                    "warnings": max(r.warnings for r in counted),
+                }
+            )
     by = {(row["n"], row["variant"]): row for row in rows}
     ratios = {}
     for n in sizes:
@@ -56,11 +65,21 @@ def summarise(runs: list[BuildRun], pages: dict[int, int]) -> dict[str, Any]:
         for variant in VARIANTS:
             if (small, variant) in by and (large, variant) in by:
                 scaling[variant] = {
-                    "from_n": small, "to_n": large,
+                    "from_n": small,
+                    "to_n": large,
                     "ratio": round(by[large, variant]["ms_per_page"] / by[small, variant]["ms_per_page"], 3),
-                    "cpu_ratio": round(by[large, variant]["cpu_ms_per_page"] / by[small, variant]["cpu_ms_per_page"], 3)}
-    return {"sizes": sizes, "variants": VARIANTS, "rows": rows, "ratios": ratios, "scaling": scaling,
-            "targets": targets(by, ratios)}
+                    "cpu_ratio": round(
+                        by[large, variant]["cpu_ms_per_page"] / by[small, variant]["cpu_ms_per_page"], 3
+                    ),
+                }
+    return {
+        "sizes": sizes,
+        "variants": VARIANTS,
+        "rows": rows,
+        "ratios": ratios,
+        "scaling": scaling,
+        "targets": targets(by, ratios),
+    }
 
 
 def targets(by: dict[tuple[int, str], dict[str, Any]], ratios: dict[str, dict[str, float]]) -> dict[str, Any]:
@@ -74,8 +93,9 @@ def targets(by: dict[tuple[int, str], dict[str, Any]], ratios: dict[str, dict[st
     a_c = ratios.get("1000", {}).get("a/c")
     out["against_material"] = verdict(a_c, TARGETS["against_material"]["limit"], "" if a_c else "N=1000 not measured")
     if (3000, "a") in by and (100, "a") in by:
-        out["linear"] = verdict(round(by[3000, "a"]["ms_per_page"] / by[100, "a"]["ms_per_page"], 3),
-                                TARGETS["linear"]["limit"])
+        out["linear"] = verdict(
+            round(by[3000, "a"]["ms_per_page"] / by[100, "a"]["ms_per_page"], 3), TARGETS["linear"]["limit"]
+        )
     else:
         sizes = sorted(n for n, v in by if v == "a")
         value = None
@@ -94,22 +114,33 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def markdown(summary: dict[str, Any]) -> str:
-    lines = ["| N | variant | median s | ms/page | CPU s (median) | CPU ms/page | peak MB | runs |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| N | variant | median s | ms/page | CPU s (median) | CPU ms/page | peak MB | runs |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in summary["rows"]:
-        lines.append(f"| {row['n']:,} | ({row['variant']}) {row['label']} | {row['median_s']:.2f} | "
-                     f"{row['ms_per_page']:.1f} | {row['median_cpu_s']:.2f} | {row['cpu_ms_per_page']:.1f} | "
-                     f"{row['peak_mb']:.0f} | {row['runs']} |")
-    lines += ["", "| N | a/b (hooks' cost) | a/c (us / Material defaults) | a/b from CPU time | a/c from CPU time |",
-              "|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {row['n']:,} | ({row['variant']}) {row['label']} | {row['median_s']:.2f} | "
+            f"{row['ms_per_page']:.1f} | {row['median_cpu_s']:.2f} | {row['cpu_ms_per_page']:.1f} | "
+            f"{row['peak_mb']:.0f} | {row['runs']} |"
+        )
+    lines += [
+        "",
+        "| N | a/b (hooks' cost) | a/c (us / Material defaults) | a/b from CPU time | a/c from CPU time |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for n, ratio in summary["ratios"].items():
-        lines.append(f"| {int(n):,} | {_fmt(ratio.get('a/b'), 3)} | {_fmt(ratio.get('a/c'), 3)} | "
-                     f"{_fmt(ratio.get('a/b cpu'), 3)} | {_fmt(ratio.get('a/c cpu'), 3)} |")
+        lines.append(
+            f"| {int(n):,} | {_fmt(ratio.get('a/b'), 3)} | {_fmt(ratio.get('a/c'), 3)} | "
+            f"{_fmt(ratio.get('a/b cpu'), 3)} | {_fmt(ratio.get('a/c cpu'), 3)} |"
+        )
     if summary["scaling"]:
         lines += ["", "| variant | scaling: ms/page at largest N / at smallest N | from CPU time |", "|---|---:|---:|"]
         for variant, scale in summary["scaling"].items():
-            lines.append(f"| ({variant}) {VARIANTS[variant]} | {scale['ratio']:.2f} "
-                         f"(N={scale['to_n']:,} / N={scale['from_n']:,}) | {scale['cpu_ratio']:.2f} |")
+            lines.append(
+                f"| ({variant}) {VARIANTS[variant]} | {scale['ratio']:.2f} "
+                f"(N={scale['to_n']:,} / N={scale['from_n']:,}) | {scale['cpu_ratio']:.2f} |"
+            )
     lines += ["", "| target | limit | measured | met? |", "|---|---:|---:|---|"]
     for target in summary["targets"].values():
         met = {True: "yes", False: "**no**", None: "n/a"}[target["met"]]
@@ -119,16 +150,22 @@ def markdown(summary: dict[str, Any]) -> str:
 
 
 def serve_markdown(serve: list[dict[str, Any]]) -> str:
-    lines = ["| site | mode | pages | initial build s | edit to served page s (median) | each edit s | rebuild s (log) |",
-             "|---|---|---:|---:|---:|---|---|"]
+    lines = [
+        "| site | mode | pages | initial build s | edit to served page s (median) | each edit s | rebuild s (log) |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
     for entry in serve:
         if entry.get("error"):
-            lines.append(f"| {entry['site']} | {entry['mode']} | {entry.get('pages', '')} | | error: {entry['error']} | | |")
+            lines.append(
+                f"| {entry['site']} | {entry['mode']} | {entry.get('pages', '')} | | error: {entry['error']} | | |"
+            )
             continue
         each = ", ".join(f"{s:.2f}" for s in entry["edit_seconds"])
         builds = ", ".join("n/a" if s is None else f"{s:.2f}" for s in entry["rebuild_log_seconds"])
-        lines.append(f"| {entry['site']} | {entry['mode']} | {entry['pages']} | {entry['startup_seconds']:.1f} | "
-                     f"{entry['median_edit_seconds']:.2f} | {each} | {builds} |")
+        lines.append(
+            f"| {entry['site']} | {entry['mode']} | {entry['pages']} | {entry['startup_seconds']:.1f} | "
+            f"{entry['median_edit_seconds']:.2f} | {each} | {builds} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +179,9 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     for variant, label in VARIANTS.items():
         rows = [r for r in summary["rows"] if r["variant"] == variant]
         if rows:
-            axes.plot([r["n"] for r in rows], [r["ms_per_page"] for r in rows], marker="o", label=f"({variant}) {label}")
+            axes.plot(
+                [r["n"] for r in rows], [r["ms_per_page"] for r in rows], marker="o", label=f"({variant}) {label}"
+            )
     axes.set_xscale("log")
     axes.set_xticks(summary["sizes"], [f"{n:,}" for n in summary["sizes"]])
     axes.minorticks_off()

@@ -55,8 +55,9 @@ def timed_process(args: list[str], cwd: Path, timeout: float) -> Measured:
     """Wall and CPU seconds, peak RSS, exit code and stderr of one child process, killed after `timeout`."""
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(args, cwd=cwd, env=build_env(), stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(
+            args, cwd=cwd, env=build_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+        )
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         try:
@@ -73,14 +74,16 @@ def timed_process(args: list[str], cwd: Path, timeout: float) -> Measured:
     return Measured(seconds, usage.ru_utime + usage.ru_stime, peak_kib / 1024, process.returncode, stderr)
 
 
-def run_build(config: Path, *, n: int, variant: str, round_: int, warmup: bool, timeout: float,
-              python: str = sys.executable) -> BuildRun:
+def run_build(
+    config: Path, *, n: int, variant: str, round_: int, warmup: bool, timeout: float, python: str = sys.executable
+) -> BuildRun:
     """`python -m mkdocs build -q -f <config> -d <tmp>` in a fresh process; the output is thrown away."""
     site_dir = tempfile.mkdtemp(prefix=f"bench-n{n}-{variant}-")
     load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     try:
         result = timed_process(
-            [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", site_dir], config.parent, timeout)
+            [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", site_dir], config.parent, timeout
+        )
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
     if result.returncode != 0:
@@ -88,5 +91,14 @@ def run_build(config: Path, *, n: int, variant: str, round_: int, warmup: bool, 
         tail = "\n".join(result.stderr.strip().splitlines()[-20:])
         raise BuildFailed(f"variant ({variant}) at N={n} failed ({reason}): {config}\n{tail}")
     warnings = sum("WARNING" in line for line in result.stderr.splitlines())
-    return BuildRun(n, variant, round_, warmup, round(result.seconds, 4), round(result.cpu_seconds, 4),
-                    round(result.peak_mb, 1), warnings, load)
+    return BuildRun(
+        n,
+        variant,
+        round_,
+        warmup,
+        round(result.seconds, 4),
+        round(result.cpu_seconds, 4),
+        round(result.peak_mb, 1),
+        warnings,
+        load,
+    )

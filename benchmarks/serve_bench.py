@@ -69,7 +69,7 @@ class ServerLog:
 
 
 def fetch(url: str, timeout: float) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local dev server
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.read().decode("utf-8", "replace")
 
 
@@ -91,8 +91,19 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=15)
 
 
-def measure(*, site: str, config: Path, page: Path, url_path: str, pages: int, dirty: bool, edits: int = 3,
-            startup_timeout: float = 900, rebuild_timeout: float = 600, python: str = sys.executable) -> dict[str, Any]:
+def measure(
+    *,
+    site: str,
+    config: Path,
+    page: Path,
+    url_path: str,
+    pages: int,
+    dirty: bool,
+    edits: int = 3,
+    startup_timeout: float = 900,
+    rebuild_timeout: float = 600,
+    python: str = sys.executable,
+) -> dict[str, Any]:
     mode = "--dirty" if dirty else "full rebuild"
     result: dict[str, Any] = {"site": site, "mode": mode, "pages": pages, "page": url_path}
     port = free_port()
@@ -102,8 +113,16 @@ def measure(*, site: str, config: Path, page: Path, url_path: str, pages: int, d
     original = page.read_text(encoding="utf-8")
     log = ServerLog()
     start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=config.parent, env=build_env(), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    process = subprocess.Popen(
+        args,
+        cwd=config.parent,
+        env=build_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
     reader = threading.Thread(target=log.follow, args=(process.stdout,), daemon=True)
     reader.start()
     try:
@@ -131,7 +150,8 @@ def measure(*, site: str, config: Path, page: Path, url_path: str, pages: int, d
             building = log.first("Building documentation", written)
             result["edit_seconds"].append(round(done - written, 3))
             result["rebuild_log_seconds"].append(
-                round(reloaded - building, 3) if reloaded is not None and building is not None else None)
+                round(reloaded - building, 3) if reloaded is not None and building is not None else None
+            )
         result["median_edit_seconds"] = round(statistics.median(result["edit_seconds"]), 3)
     except (RuntimeError, OSError, urllib.error.URLError) as error:
         result["error"] = str(error).splitlines()[0]

@@ -35,9 +35,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,8 +85,14 @@ def log(message: str) -> None:
 # Static server (run as a child process: `audit_report.py serve DIR`)
 # --------------------------------------------------------------------------------------------
 
-_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
-                 "image/svg+xml", "application/manifest+json")
+_COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/manifest+json",
+)
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -93,7 +100,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"  # keep-alive, like a real host
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def send_head(self):  # type: ignore[override]
@@ -118,7 +125,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class _PlainHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -190,10 +197,25 @@ class Server:
         if self.compress:
             cmd = [sys.executable, "-u", str(Path(__file__).resolve()), "serve", str(self.directory)]
         else:
-            cmd = [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-                   "--directory", str(self.directory)]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+            cmd = [
+                sys.executable,
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(self.directory),
+            ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
         reader.start()
@@ -234,8 +256,16 @@ class Server:
 
 
 def _run(cmd: list[str], *, cwd: Path, timeout: float, what: str, env: dict[str, str] | None = None) -> str:
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -256,8 +286,13 @@ def _mkdocs_env() -> dict[str, str]:
 
 
 def build_ours(site_dir: Path, timeout: float) -> None:
-    _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
-         cwd=ROOT, timeout=timeout, what="mkdocs build --strict (our site)", env=_mkdocs_env())
+    _run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        timeout=timeout,
+        what="mkdocs build --strict (our site)",
+        env=_mkdocs_env(),
+    )
 
 
 def default_config(font: str) -> dict[str, Any]:
@@ -298,12 +333,25 @@ def build_default(work: Path, site_dir: Path, font: str, timeout: float) -> None
     config_dir.mkdir(parents=True, exist_ok=True)
     config_file = config_dir / "mkdocs.yml"
     # yaml.Dumper (not safe_dump) keeps `!!python/name:` values some extensions take.
-    config_file.write_text(yaml.dump(default_config(font), Dumper=yaml.Dumper, sort_keys=False),
-                           encoding="utf-8")
+    config_file.write_text(yaml.dump(default_config(font), Dumper=yaml.Dumper, sort_keys=False), encoding="utf-8")
     # Not --strict: the point is to measure Material's output, not to lint its warnings.
-    _run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
-          "--site-dir", str(site_dir)],
-         cwd=config_dir, timeout=timeout, what="mkdocs build (Material default)", env=_mkdocs_env())
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "--config-file",
+            str(config_file),
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=config_dir,
+        timeout=timeout,
+        what="mkdocs build (Material default)",
+        env=_mkdocs_env(),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,8 +378,10 @@ class Result:
 
 def lighthouse_command(lighthouse: Path, url: str, output: Path) -> list[str]:
     return [
-        str(lighthouse), url,
-        "--output=json", f"--output-path={output}",
+        str(lighthouse),
+        url,
+        "--output=json",
+        f"--output-path={output}",
         "--only-categories=" + ",".join(key for key, _ in CATEGORIES),
         "--chrome-flags=" + " ".join(CHROME_FLAGS),
         "--max-wait-for-load=45000",
@@ -339,8 +389,9 @@ def lighthouse_command(lighthouse: Path, url: str, output: Path) -> list[str]:
     ]
 
 
-def run_lighthouse(lighthouse: Path, url: str, output: Path, work: Path, timeout: float, attempts: int = 2
-                   ) -> dict[str, Any]:
+def run_lighthouse(
+    lighthouse: Path, url: str, output: Path, work: Path, timeout: float, attempts: int = 2
+) -> dict[str, Any]:
     problems = []
     for attempt in range(1, attempts + 1):
         # chrome-launcher puts Chromium's profile under TMPDIR: a folder of our own, so any
@@ -350,9 +401,16 @@ def run_lighthouse(lighthouse: Path, url: str, output: Path, work: Path, timeout
         env["TMPDIR"] = str(scratch)
         env.setdefault("CHROME_PATH", "/usr/bin/chromium")
         output.unlink(missing_ok=True)
-        proc = subprocess.Popen(lighthouse_command(lighthouse, url, output), env=env, cwd=work,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            lighthouse_command(lighthouse, url, output),
+            env=env,
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         problem = ""
         try:
             try:
@@ -392,10 +450,14 @@ def run_lighthouse(lighthouse: Path, url: str, output: Path, work: Path, timeout
 
 def median_run(reports: list[dict[str, Any]]) -> int:
     """Index of the median run by Performance score (ties broken by LCP), as Lighthouse advises."""
+
     def key(index: int) -> tuple[float, float]:
         report = reports[index]
-        return (report["categories"]["performance"]["score"] or 0,
-                -(report["audits"]["largest-contentful-paint"].get("numericValue") or 0))
+        return (
+            report["categories"]["performance"]["score"] or 0,
+            -(report["audits"]["largest-contentful-paint"].get("numericValue") or 0),
+        )
+
     ordered = sorted(range(len(reports)), key=key)
     return ordered[(len(ordered) - 1) // 2]
 
@@ -442,7 +504,9 @@ def missed_targets(results: dict[tuple[str, str], Result]) -> list[str]:
         for key, title in CATEGORIES:
             score, target = ours.score(key), 95 if key == "performance" else 100
             if score is None or score < target:
-                missed.append(f"{label}: {title} {_score(score)} (target {'at least ' if target < 100 else ''}{target})")
+                missed.append(
+                    f"{label}: {title} {_score(score)} (target {'at least ' if target < 100 else ''}{target})"
+                )
         ours_bytes, default_bytes = ours.numeric("total-byte-weight"), default.numeric("total-byte-weight")
         if not (ours_bytes and default_bytes and ours_bytes < default_bytes):
             missed.append(f"{label}: {_kib(ours_bytes)}, not lighter than Material's default ({_kib(default_bytes)})")
@@ -458,9 +522,15 @@ def lost_points(result: Result) -> list[str]:
             continue
         for ref in category["auditRefs"]:
             audit = report["audits"][ref["id"]]
-            if audit.get("score") is None or audit.get("scoreDisplayMode") in ("manual", "notApplicable", "informative"):
+            if audit.get("score") is None or audit.get("scoreDisplayMode") in (
+                "manual",
+                "notApplicable",
+                "informative",
+            ):
                 continue
-            if audit["score"] >= (0.9 if key == "performance" else 1) or (key == "performance" and not ref.get("weight")):
+            if audit["score"] >= (0.9 if key == "performance" else 1) or (
+                key == "performance" and not ref.get("weight")
+            ):
                 continue
             shown = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
             lines.append(f"{title}: {audit['title']}{shown} [{ref['id']}, score {audit['score']:.2f}]")
@@ -484,6 +554,7 @@ def chromium_version(path: str) -> str:
 @contextlib.contextmanager
 def _terminate_as_exit() -> Iterator[None]:
     """SIGTERM and SIGHUP end the run through the normal clean-up (servers, Chromium, temp files)."""
+
     def handler(signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
@@ -497,25 +568,50 @@ def _terminate_as_exit() -> Iterator[None]:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/audit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", default=os.environ.get("AUDIT_OUTPUT", "audit-output"),
-                        help="folder for the JSON reports and summary.md (default: audit-output)")
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("AUDIT_RUNS", "3")),
-                        help="Lighthouse runs per page and build; the median run by Performance is "
-                             "reported (default 3, as Lighthouse advises for noisy machines)")
-    parser.add_argument("--default-font", choices=("none", "google"),
-                        default=os.environ.get("AUDIT_DEFAULT_FONT", "none"),
-                        help="font of the Material-default build: 'none' (font: false, the default: "
-                             "like ours, no third-party request) or 'google' (Material's Roboto from "
-                             "Google Fonts, which fails offline)")
-    parser.add_argument("--no-compress", action="store_true", default=os.environ.get("AUDIT_COMPRESS") == "0",
-                        help="serve with plain `python -m http.server` (no gzip) instead of gzip for text")
-    parser.add_argument("--timeout", type=float, default=float(os.environ.get("AUDIT_TIMEOUT", "120")),
-                        help="seconds one Lighthouse run may take before it is stopped and tried once "
-                             "more (default 120; a run takes about 20 s)")
-    parser.add_argument("--enforce", action="store_true", default=os.environ.get("AUDIT_ENFORCE") == "1",
-                        help="exit 1 when a target is missed")
-    parser.add_argument("--lighthouse", default=str(ROOT / "node_modules" / ".bin" / "lighthouse"),
-                        help="Lighthouse CLI (default: node_modules/.bin/lighthouse, from `npm ci`)")
+    parser.add_argument(
+        "--output",
+        default=os.environ.get("AUDIT_OUTPUT", "audit-output"),
+        help="folder for the JSON reports and summary.md (default: audit-output)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=int(os.environ.get("AUDIT_RUNS", "3")),
+        help="Lighthouse runs per page and build; the median run by Performance is "
+        "reported (default 3, as Lighthouse advises for noisy machines)",
+    )
+    parser.add_argument(
+        "--default-font",
+        choices=("none", "google"),
+        default=os.environ.get("AUDIT_DEFAULT_FONT", "none"),
+        help="font of the Material-default build: 'none' (font: false, the default: "
+        "like ours, no third-party request) or 'google' (Material's Roboto from "
+        "Google Fonts, which fails offline)",
+    )
+    parser.add_argument(
+        "--no-compress",
+        action="store_true",
+        default=os.environ.get("AUDIT_COMPRESS") == "0",
+        help="serve with plain `python -m http.server` (no gzip) instead of gzip for text",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("AUDIT_TIMEOUT", "120")),
+        help="seconds one Lighthouse run may take before it is stopped and tried once "
+        "more (default 120; a run takes about 20 s)",
+    )
+    parser.add_argument(
+        "--enforce",
+        action="store_true",
+        default=os.environ.get("AUDIT_ENFORCE") == "1",
+        help="exit 1 when a target is missed",
+    )
+    parser.add_argument(
+        "--lighthouse",
+        default=str(ROOT / "node_modules" / ".bin" / "lighthouse"),
+        help="Lighthouse CLI (default: node_modules/.bin/lighthouse, from `npm ci`)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -543,7 +639,10 @@ def audit(args: argparse.Namespace) -> int:
     try:
         log("building our site (mkdocs build --strict)")
         build_ours(work / "ours", timeout=300)
-        log(f"building Material's default on the same content (font: {'false' if args.default_font == 'none' else 'Google Fonts'})")
+        log(
+            "building Material's default on the same content "
+            f"(font: {'false' if args.default_font == 'none' else 'Google Fonts'})"
+        )
         build_default(work, work / "default", args.default_font, timeout=300)
         bases = {}
         for build, title in BUILDS:
@@ -560,8 +659,9 @@ def audit(args: argparse.Namespace) -> int:
                 for build, title in BUILDS:
                     name = f"{build}-{slug}.json" if args.runs == 1 else f"{build}-{slug}.run{run}.json"
                     log(f"Lighthouse: {title}, {path}" + (f" (run {run}/{args.runs})" if args.runs > 1 else ""))
-                    reports[build].append(run_lighthouse(lighthouse, bases[build] + path, scratch / name, work,
-                                                         args.timeout))
+                    reports[build].append(
+                        run_lighthouse(lighthouse, bases[build] + path, scratch / name, work, args.timeout)
+                    )
                     files[build].append(output / name)
             for build, _ in BUILDS:
                 best = median_run(reports[build])
@@ -572,8 +672,12 @@ def audit(args: argparse.Namespace) -> int:
         for server in servers:
             server.stop()
         output.mkdir(parents=True, exist_ok=True)
-        for stale in [*output.glob("ours-*.json"), *output.glob("default-*.json"), output / "summary.md",
-                      output / "summary.json"]:
+        for stale in [
+            *output.glob("ours-*.json"),
+            *output.glob("default-*.json"),
+            output / "summary.md",
+            output / "summary.json",
+        ]:
             stale.unlink(missing_ok=True)
         for report in scratch.iterdir():
             shutil.move(report, output / report.name)
@@ -593,21 +697,28 @@ def audit(args: argparse.Namespace) -> int:
         f"Lighthouse {first.get('lighthouseVersion')} with {chromium_version(chrome)}, "
         f"{settings.get('formFactor', 'mobile')} form factor, {settings.get('throttlingMethod', 'simulate')}d "
         f"throttling (Lighthouse's mobile defaults); {args.runs} run{'s' if args.runs > 1 else ''} per page"
-        + (" (median by Performance)" if args.runs > 1 else "") + f"; {dt.date.today().isoformat()}. "
+        + (" (median by Performance)" if args.runs > 1 else "")
+        + f"; {dt.date.today().isoformat()}. "
         f"Lighthouse's CPU benchmark index of the reported runs: {bench[0]:.0f} to {bench[-1]:.0f} "
         "(lower means a busier machine and a worse Total Blocking Time).",
         "",
-        "Served from 127.0.0.1 " + ("with gzip for text, as production static hosts serve it"
-                                    if compress else "by plain `python -m http.server`, without compression")
+        "Served from 127.0.0.1 "
+        + (
+            "with gzip for text, as production static hosts serve it"
+            if compress
+            else "by plain `python -m http.server`, without compression"
+        )
         + ". Total bytes is Lighthouse's total-byte-weight (bytes transferred).",
         "",
-        "\"Material default\" is the same docs/ content built with Material as it ships: theme material, "
+        '"Material default" is the same docs/ content built with Material as it ships: theme material, '
         "no custom_dir, no hooks, no extra CSS, the same navigation and Markdown extensions, "
-        + ("and `font: false` (Material's default Google Fonts cannot load offline; online they would add "
-           "requests and bytes to the default, so the byte ratio here favours the default)."
-           if args.default_font == "none" else
-           "and Material's default font (Roboto from Google Fonts; those requests fail offline and are "
-           "not counted in its bytes)."),
+        + (
+            "and `font: false` (Material's default Google Fonts cannot load offline; online they would add "
+            "requests and bytes to the default, so the byte ratio here favours the default)."
+            if args.default_font == "none"
+            else "and Material's default font (Roboto from Google Fonts; those requests fail offline and are "
+            "not counted in its bytes)."
+        ),
         "",
         table(results),
         "",
@@ -620,24 +731,45 @@ def audit(args: argparse.Namespace) -> int:
         for label, lines in lost:
             summary += [f"- {label}: {line}" for line in lines]
     shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
-    summary += ["", f"Reports: {shown}/{{ours,default}}-<page>.json (the median run"
-                    + (f"; every run in <build>-<page>.runN.json" if args.runs > 1 else "")
-                    + f"), {shown}/summary.md and summary.json. Took {elapsed:.0f} s."]
+    summary += [
+        "",
+        f"Reports: {shown}/{{ours,default}}-<page>.json (the median run"
+        + ("; every run in <build>-<page>.runN.json" if args.runs > 1 else "")
+        + f"), {shown}/summary.md and summary.json. Took {elapsed:.0f} s.",
+    ]
     text = "\n".join(summary) + "\n"
     (output / "summary.md").write_text(text, encoding="utf-8")
     rows = []
-    for label, path, slug in PAGES:
+    for label, path, _ in PAGES:
         for build, _ in BUILDS:
             result = results[(build, path)]
-            rows.append({"page": label, "path": path, "build": build, "report": result.file.name,
-                         **{key: result.score(key) for key, _ in CATEGORIES},
-                         "total_bytes": result.numeric("total-byte-weight"),
-                         "lcp_ms": result.numeric("largest-contentful-paint"),
-                         "tbt_ms": result.numeric("total-blocking-time")})
-    (output / "summary.json").write_text(json.dumps(
-        {"lighthouse": first.get("lighthouseVersion"), "runs": args.runs, "gzip": compress,
-         "default_font": args.default_font, "missed_targets": missed, "rows": rows}, indent=2) + "\n",
-        encoding="utf-8")
+            rows.append(
+                {
+                    "page": label,
+                    "path": path,
+                    "build": build,
+                    "report": result.file.name,
+                    **{key: result.score(key) for key, _ in CATEGORIES},
+                    "total_bytes": result.numeric("total-byte-weight"),
+                    "lcp_ms": result.numeric("largest-contentful-paint"),
+                    "tbt_ms": result.numeric("total-blocking-time"),
+                }
+            )
+    (output / "summary.json").write_text(
+        json.dumps(
+            {
+                "lighthouse": first.get("lighthouseVersion"),
+                "runs": args.runs,
+                "gzip": compress,
+                "default_font": args.default_font,
+                "missed_targets": missed,
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(text, end="")
     return 1 if (missed and args.enforce) else 0
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import markdown
@@ -35,7 +36,8 @@ def copy_fixture_site(directory: Path) -> Path:
     text = (site / "mkdocs.yml").read_text()
     # The copy lives elsewhere: point it back at the project's own overrides and hooks.
     text = text.replace("../../../overrides", str(ROOT / "overrides")).replace(
-        "../../../hooks/health_library.py", str(ROOT / "hooks" / "health_library.py"))
+        "../../../hooks/health_library.py", str(ROOT / "hooks" / "health_library.py")
+    )
     (site / "mkdocs.yml").write_text(text)
     return site
 
@@ -64,7 +66,7 @@ def read_html(path: Path) -> lxml.html.HtmlElement:
     return lxml.html.parse(str(path)).getroot()
 
 
-def jsonld_blocks(document: lxml.html.HtmlElement) -> list[dict]:
+def jsonld_blocks(document: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     return [json.loads(s.text) for s in document.xpath("//script[@type='application/ld+json']")]
 
 
@@ -87,8 +89,12 @@ def fixture_data() -> SiteData:
     return load_site_data(FIXTURES / "data")
 
 
-def read_and_convert(text: str, src_path: str = "conditions/page.md", pages: frozenset[str] | None = None,
-                     settings: SiteSettings | None = None) -> tuple[LibraryBuilder, PageRecord | None]:
+def read_and_convert(
+    text: str,
+    src_path: str = "conditions/page.md",
+    pages: frozenset[str] | None = None,
+    settings: SiteSettings | None = None,
+) -> tuple[LibraryBuilder, PageRecord | None]:
     """Read a page and convert its body with the fixture site's Markdown extensions, as a build does."""
     site = load_site_data(settings.data_dir) if settings else fixture_data()
     settings = settings or fixture_settings()

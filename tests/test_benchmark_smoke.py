@@ -6,9 +6,9 @@ Timing figures are never asserted: they depend on the machine and on what else i
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,13 @@ ROW_KEYS = {"n", "variant", "pages", "runs", "median_s", "ms_per_page", "median_
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bench")
-    completed = subprocess.run([sys.executable, "-m", "benchmarks.build_bench", "--smoke", "--out", str(out)],
-                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.build_bench", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     # The table is printed as well as written.
     assert "| N | variant | median s | ms/page |" in completed.stdout
@@ -36,10 +41,13 @@ def test_smoke_run_writes_json_with_every_variant_built(smoke: Path) -> None:
     assert summary["sizes"] == [20]
     # One counted build per variant, no warm-up, and none of them printed a warning.
     assert sorted((r["variant"], r["warmup"], r["warnings"]) for r in document["runs"]) == [
-        ("a", False, 0), ("b", False, 0), ("c", False, 0)]
+        ("a", False, 0),
+        ("b", False, 0),
+        ("c", False, 0),
+    ]
     assert [row["variant"] for row in summary["rows"]] == ["a", "b", "c"]
     for row in summary["rows"]:
-        assert ROW_KEYS <= row.keys()
+        assert row.keys() >= ROW_KEYS
         assert (row["n"], row["runs"], row["pages"]) == (20, 1, 23)  # 20 topics + home, A to Z, experts
     assert {"a/b", "a/c"} <= summary["ratios"]["20"].keys()
     assert summary["targets"].keys() == {"hooks_cost", "linear", "against_material"}
@@ -49,8 +57,13 @@ def test_smoke_run_writes_json_with_every_variant_built(smoke: Path) -> None:
 
 def test_smoke_run_writes_table_and_plot(smoke: Path) -> None:
     table = (smoke / "results.md").read_text()
-    for text in ("| N | variant | median s | ms/page |", "| 20 | (a) full", "| 20 | (b) no hooks",
-                 "| 20 | (c) Material defaults", "| N | a/b (hooks' cost) | a/c"):
+    for text in (
+        "| N | variant | median s | ms/page |",
+        "| 20 | (a) full",
+        "| 20 | (b) no hooks",
+        "| 20 | (c) Material defaults",
+        "| N | a/b (hooks' cost) | a/c",
+    ):
         assert text in table
     assert (smoke / "ms_per_page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -70,8 +83,12 @@ def test_the_three_configurations_differ_as_named(smoke: Path, monkeypatch: pyte
     # (c) is Material's defaults: no custom_dir, no hooks, no features.
     assert material["theme"] == {"name": "material"} and "hooks" not in material
     # All three share the project's Markdown extensions and a fixed "today".
-    assert full["markdown_extensions"] == no_hooks["markdown_extensions"] == material["markdown_extensions"] \
+    assert (
+        full["markdown_extensions"]
+        == no_hooks["markdown_extensions"]
+        == material["markdown_extensions"]
         == project["markdown_extensions"]
+    )
     assert full["extra"]["health_library"]["today"] == "2026-11-21"
 
 

@@ -12,16 +12,16 @@ import pytest
 from healthpages.cli import main
 from healthpages.front_matter import split_page
 from healthpages.review import content_fingerprint
-
 from sitebuild import FIXTURES, ROOT
 
 
-def run_cli(site: Path, *args: str, github: bool = False) -> subprocess.CompletedProcess:
+def run_cli(site: Path, *args: str, github: bool = False) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "HEALTHPAGES_TODAY": "2026-11-21"}
     if github:
         env["GITHUB_ACTIONS"] = "true"
-    return subprocess.run([sys.executable, "-m", "healthpages", *args], cwd=site, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "healthpages", *args], cwd=site, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_passes_on_a_good_site(fixture_site: Path) -> None:
@@ -33,8 +33,11 @@ def test_check_passes_on_a_good_site(fixture_site: Path) -> None:
 
 def test_check_reports_path_line_and_exits_non_zero(fixture_site: Path) -> None:
     page = fixture_site / "docs" / "conditions" / "draft.md"
-    page.write_text(page.read_text().replace("updated: 2026-10-01", "updated: yesterday")
-                    .replace("Draft text.", "See [missing](gone.md) and [anchor](reviewed.md#nowhere)."))
+    page.write_text(
+        page.read_text()
+        .replace("updated: 2026-10-01", "updated: yesterday")
+        .replace("Draft text.", "See [missing](gone.md) and [anchor](reviewed.md#nowhere).")
+    )
     result = run_cli(fixture_site, "check", "--quiet")
     assert result.returncode == 1
     # The front matter's problem and the links' (MkDocs' own validation, given the line): all at once.
@@ -49,19 +52,25 @@ def test_check_reports_path_line_and_exits_non_zero(fixture_site: Path) -> None:
 
 def test_check_prints_github_annotations_in_actions(fixture_site: Path) -> None:
     page = fixture_site / "docs" / "conditions" / "draft.md"
-    page.write_text(page.read_text().replace("status: draft", "status: reviewed\n  reviewer: nobody\n"
-                                             "  reviewed: 2026-01-01"))
+    page.write_text(
+        page.read_text().replace("status: draft", "status: reviewed\n  reviewer: nobody\n  reviewed: 2026-01-01")
+    )
     result = run_cli(fixture_site, "check", "--quiet", github=True)
     assert result.returncode == 1
-    assert ("::error file=docs/conditions/draft.md,line=13::review.reviewer: unknown reviewer 'nobody'; use an id "
-            "from data/reviewers.yml: test-doctor, test-gynaecologist") in result.stdout.splitlines()
+    assert (
+        "::error file=docs/conditions/draft.md,line=13::review.reviewer: unknown reviewer 'nobody'; use an id "
+        "from data/reviewers.yml: test-doctor, test-gynaecologist"
+    ) in result.stdout.splitlines()
 
 
 def test_check_release_fails_on_drafts_and_overdue_pages(fixture_site: Path) -> None:
     (fixture_site / "docs/conditions/overdue.md").write_text((FIXTURES / "pages/overdue.md").read_text())
     config = fixture_site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      - conditions/draft.md\n",
-                                                 "      - conditions/draft.md\n      - conditions/overdue.md\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      - conditions/draft.md\n", "      - conditions/draft.md\n      - conditions/overdue.md\n"
+        )
+    )
     result = run_cli(fixture_site, "check", "--release", "--quiet")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -74,7 +83,8 @@ def test_check_release_fails_on_drafts_and_overdue_pages(fixture_site: Path) -> 
     result = run_cli(fixture_site, "check", "--quiet")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "docs/conditions/overdue.md:16: review.next_review: overdue for review: next review was due 1 January 2026"]
+        "docs/conditions/overdue.md:16: review.next_review: overdue for review: next review was due 1 January 2026"
+    ]
 
 
 def test_check_reports_bad_data_files(fixture_site: Path) -> None:
@@ -83,8 +93,10 @@ def test_check_reports_bad_data_files(fixture_site: Path) -> None:
     result = run_cli(fixture_site, "check", "--quiet")
     assert result.returncode == 1
     (line,) = result.stdout.splitlines()
-    assert line.endswith("data/practice.yml:24: clinics[2].phone: '01225 12' is not a valid UK phone number; "
-                         "write it as 0117 440 4224 or +44 117 440 4224")
+    assert line.endswith(
+        "data/practice.yml:24: clinics[2].phone: '01225 12' is not a valid UK phone number; "
+        "write it as 0117 440 4224 or +44 117 440 4224"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -94,12 +106,21 @@ def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> 
     created = fixture_site / "docs/conditions/vulval-pain-vulvodynia.md"
     text = created.read_text()
     assert 'title: "Vulval pain (vulvodynia)"' in text and "status: draft" in text
-    for field in ("description", "page_type", "updated", "key_points", "condition", "disclaimer",
-                  "clinic", "related", "review"):
+    for field in (
+        "description",
+        "page_type",
+        "updated",
+        "key_points",
+        "condition",
+        "disclaimer",
+        "clinic",
+        "related",
+        "review",
+    ):
         assert f"\n{field}:" in text, field
     # Every field has a comment above it.
     lines = text.splitlines()
-    for index, line in enumerate(lines[1:lines.index("---", 1)], start=1):
+    for index, line in enumerate(lines[1 : lines.index("---", 1)], start=1):
         if line and not line.startswith((" ", "#")):
             assert lines[index - 1].startswith("#"), line
     # The scaffold is valid YAML: `check` names fields to fill in, never a syntax error.
@@ -136,11 +157,27 @@ Body text stays as it is.
 def test_sign_changes_only_the_review_fields(fixture_site: Path) -> None:
     page = fixture_site / "docs/conditions/draft.md"
     page.write_text(SIGNABLE)
-    assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "test-doctor",
-                 "--date", "2026-11-20"]) == 0
+    assert (
+        main(
+            [
+                "-f",
+                str(fixture_site / "mkdocs.yml"),
+                "sign",
+                str(page),
+                "--reviewer",
+                "test-doctor",
+                "--date",
+                "2026-11-20",
+            ]
+        )
+        == 0
+    )
     after = page.read_text()
-    changed = [line for line in difflib.unified_diff(SIGNABLE.splitlines(), after.splitlines(), lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line
+        for line in difflib.unified_diff(SIGNABLE.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     # The fingerprint is of the clinical content the reviewer saw: the same before and after signing.
     fingerprint = content_fingerprint(split_page(SIGNABLE, "page"))
     assert changed == [
@@ -158,13 +195,28 @@ def test_sign_changes_only_the_review_fields(fixture_site: Path) -> None:
 def test_sign_keeps_windows_line_endings(fixture_site: Path) -> None:
     page = fixture_site / "docs/conditions/draft.md"
     page.write_bytes(SIGNABLE.replace("\n", "\r\n").encode())
-    assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "test-doctor",
-                 "--date", "2026-11-20"]) == 0
+    assert (
+        main(
+            [
+                "-f",
+                str(fixture_site / "mkdocs.yml"),
+                "sign",
+                str(page),
+                "--reviewer",
+                "test-doctor",
+                "--date",
+                "2026-11-20",
+            ]
+        )
+        == 0
+    )
     data = page.read_bytes()
     assert b"\r\n  reviewer: test-doctor\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
 
 
-def test_sign_refuses_an_unknown_reviewer_and_writes_nothing(fixture_site: Path, capsys) -> None:
+def test_sign_refuses_an_unknown_reviewer_and_writes_nothing(
+    fixture_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = fixture_site / "docs/conditions/draft.md"
     before = page.read_bytes()
     assert main(["-f", str(fixture_site / "mkdocs.yml"), "sign", str(page), "--reviewer", "nobody"]) == 1
@@ -173,6 +225,7 @@ def test_sign_refuses_an_unknown_reviewer_and_writes_nothing(fixture_site: Path,
 
 
 def test_shipped_site_passes_check() -> None:
-    result = subprocess.run([sys.executable, "-m", "healthpages", "check", "--quiet"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "healthpages", "check", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout

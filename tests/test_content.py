@@ -11,7 +11,6 @@ import pytest
 
 from healthpages.readability import MAX_READING_AGE
 from healthpages.settings import read_settings
-
 from sitebuild import ROOT, read_and_convert, read_html
 
 TOPICS = sorted((ROOT / "docs" / "conditions").glob("*.md"))
@@ -44,8 +43,7 @@ def test_there_are_ten_topics_with_the_lead_topic_first(shipped_site: Path) -> N
 @pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
 def test_topic_page_has_every_section(source: Path, shipped_site: Path) -> None:
     page = built_page(shipped_site, source)
-    headings = [" ".join(h.text_content().replace("¶", "").split()).lower()
-                for h in page.xpath("//article//h2")]
+    headings = [" ".join(h.text_content().replace("¶", "").split()).lower() for h in page.xpath("//article//h2")]
     for section, pattern in SECTIONS:
         assert any(re.search(pattern, h) for h in headings), f"{source.name}: no '{section}' section in {headings}"
     assert page.xpath("//section[@class='health-key-points']//li")
@@ -125,8 +123,7 @@ def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: P
 def help_tiers(document: lxml.html.HtmlElement) -> dict[str, str]:
     """The "When to get help" block as read on the page: each tier's heading and its text."""
     tiers = document.xpath("//section[@class='health-help']/div")
-    return {" ".join(t.xpath("string(./h3)").split()): " ".join(t.xpath("string(./ul)").split()).lower()
-            for t in tiers}
+    return {" ".join(t.xpath("string(./h3)").split()): " ".join(t.xpath("string(./ul)").split()).lower() for t in tiers}
 
 
 @pytest.mark.parametrize("page", ["index.html", "conditions/cervical-insufficiency/index.html"])
@@ -138,6 +135,7 @@ def test_waters_breaking_early_goes_to_the_maternity_unit_not_a_and_e(page: str,
 
 def test_lead_page_covers_baby_movements_and_a_stitch_in_place(shipped_site: Path) -> None:
     maternity = help_tiers(read_html(shipped_site / "conditions/cervical-insufficiency/index.html"))[
-        "Call your maternity unit now if:"]
+        "Call your maternity unit now if:"
+    ]
     assert "moving less" in maternity
     assert "stitch" in maternity and "contractions" in maternity

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -17,12 +19,12 @@ from mkdocs.exceptions import Abort
 from sitebuild import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
 
 
-def text_of(document, css_class: str) -> str:
+def text_of(document: lxml.html.HtmlElement, css_class: str) -> str:
     nodes = document.xpath(f"//*[contains(concat(' ', @class, ' '), ' {css_class} ')]")
     return " ".join(" ".join(n.text_content().split()) for n in nodes)
 
 
-def webpage_node(document) -> dict:
+def webpage_node(document: lxml.html.HtmlElement) -> dict[str, Any]:
     (graph,) = jsonld_blocks(document)
     return next(n for n in graph["@graph"] if n["@type"] in ("MedicalWebPage", "WebPage"))
 
@@ -51,14 +53,20 @@ def test_when_to_get_help_renders_its_tiers_in_order_near_the_top(built: Path) -
     page = read_html(built / "conditions/reviewed/index.html")
     (block,) = page.xpath("//section[@class='health-help']")
     assert block.xpath("./h2/text()") == ["When to get help"]
-    tiers = [(" ".join(t.xpath("string(./h3)").split()), [" ".join(li.text_content().split()) for li in t.xpath(".//li")])
-             for t in block.xpath("./div")]
-    assert tiers == [("Call 999 or go to A&E now if:", ["you are bleeding heavily"]),
-                     ("Call your maternity unit now if:", ["your waters break", "your baby is moving less than usual"])]
+    tiers = [
+        (" ".join(t.xpath("string(./h3)").split()), [" ".join(li.text_content().split()) for li in t.xpath(".//li")])
+        for t in block.xpath("./div")
+    ]
+    assert tiers == [
+        ("Call 999 or go to A&E now if:", ["you are bleeding heavily"]),
+        ("Call your maternity unit now if:", ["your waters break", "your baby is moving less than usual"]),
+    ]
     # Near the top: straight after the key points, before the first section of the body.
     headings = [" ".join(h.text_content().replace("¶", "").split()) for h in page.xpath("//article//h2")]
     assert headings[:3] == ["Key points", "When to get help", "What is it?"]
-    assert "Who this page is for: Anyone who is pregnant" in " ".join(page.xpath("string(//p[@class='health-audience'])").split())
+    assert "Who this page is for: Anyone who is pregnant" in " ".join(
+        page.xpath("string(//p[@class='health-audience'])").split()
+    )
 
 
 def test_draft_page_says_so_and_claims_no_review(built: Path) -> None:
@@ -70,24 +78,36 @@ def test_draft_page_says_so_and_claims_no_review(built: Path) -> None:
     assert "lastReviewed" not in node and "reviewedBy" not in node
 
 
-def test_overdue_page_shows_notice_and_warns(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+def test_overdue_page_shows_notice_and_warns(
+    fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture
+) -> None:
     shutil.copy(FIXTURES / "pages" / "overdue.md", fixture_site / "docs" / "conditions" / "overdue.md")
     with pytest.raises(Abort):  # the warning fails a strict build
         build_site(fixture_site / "mkdocs.yml", tmp_path / "strict")
     out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out", strict=False)
-    assert any(r.getMessage().endswith("conditions/overdue.md:16: review.next_review: overdue for review: next review "
-                                       "was due 1 January 2026") and r.levelname == "WARNING" for r in plugin_log.records)
+    assert any(
+        r.getMessage().endswith(
+            "conditions/overdue.md:16: review.next_review: overdue for review: next review was due 1 January 2026"
+        )
+        and r.levelname == "WARNING"
+        for r in plugin_log.records
+    )
     page = read_html(out / "conditions/overdue/index.html")
     assert "This page is overdue for review." in text_of(page, "health-notice--overdue")
     assert "(overdue)" in text_of(page, "health-review")
 
 
-def test_release_mode_refuses_drafts(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+def test_release_mode_refuses_drafts(fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture) -> None:
     with pytest.raises(Abort):
         build_site(fixture_site / "mkdocs.yml", tmp_path / "out", release=True)
     messages = [r.getMessage() for r in plugin_log.records if r.levelname == "ERROR"]
-    assert any(m.endswith("conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off "
-                          "(see `healthpages sign`)") for m in messages)
+    assert any(
+        m.endswith(
+            "conditions/draft.md:12: review.status: is a draft: a release needs a clinical sign-off "
+            "(see `healthpages sign`)"
+        )
+        for m in messages
+    )
     assert any(m.startswith("1 problem in the pages or data") for m in messages)
 
 
@@ -106,10 +126,14 @@ def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, t
     reviewed = read_html(built / "conditions/reviewed/index.html")  # clinic: south
     draft = read_html(built / "conditions/draft/index.html")  # default clinic: north
     assert "South Clinic" in text_of(reviewed, "health-contact")
-    assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == ["tel:+441225123456"]
+    assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == [
+        "tel:+441225123456"
+    ]
     assert draft.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == ["tel:+441174404224"]
     maps = draft.xpath("//section[@class='health-contact']//a/@href[contains(., 'maps')]")
-    assert maps == ["https://www.google.com/maps/search/?api=1&query=1+Test+Street%2C+Bristol%2C+BS1+1AA%2C+United+Kingdom"]
+    assert maps == [
+        "https://www.google.com/maps/search/?api=1&query=1+Test+Street%2C+Bristol%2C+BS1+1AA%2C+United+Kingdom"
+    ]
     contact = read_html(built / "contact/index.html")
     assert set(contact.xpath("//a/@href[starts-with(., 'tel:')]")) == {"tel:+441174404224", "tel:+441225123456"}
     # clinic: none turns the block off.
@@ -119,29 +143,44 @@ def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, t
     assert not overdue.xpath("//section[@class='health-contact']")
 
 
-def test_bad_page_fails_the_build_with_path_and_line(fixture_site: Path, tmp_path: Path, plugin_log) -> None:
+def test_bad_page_fails_the_build_with_path_and_line(
+    fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture
+) -> None:
     page = fixture_site / "docs" / "conditions" / "draft.md"
     page.write_text(page.read_text().replace("updated: 2026-10-01", "updated: 2026-13-01"))
     with pytest.raises(Abort):
         build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
     messages = [r.getMessage() for r in plugin_log.records if r.levelname == "ERROR"]
     assert any(m.startswith("1 problem in the pages or data") for m in messages)
-    assert any(m.endswith("conditions/draft.md:4: updated: '2026-13-01' is not a real date; use YYYY-MM-DD, "
-                          "for example 2026-11-21") for m in messages), messages
+    assert any(
+        m.endswith(
+            "conditions/draft.md:4: updated: '2026-13-01' is not a real date; use YYYY-MM-DD, for example 2026-11-21"
+        )
+        for m in messages
+    ), messages
 
 
 def test_mkdocs_command_prints_problems_not_a_traceback(fixture_site: Path, tmp_path: Path) -> None:
     page = fixture_site / "docs" / "conditions" / "draft.md"
-    page.write_text(page.read_text().replace("description: A topic page that is still waiting for a clinical "
-                                             "review, used by the tests.\n", "").replace(
-        "  status: draft", "  status: reviewed\n  reviewer: dr-who\n  reviewed: 2026-01-01"))
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-                            cwd=fixture_site, capture_output=True, text=True, timeout=120)
+    page.write_text(
+        page.read_text()
+        .replace("description: A topic page that is still waiting for a clinical review, used by the tests.\n", "")
+        .replace("  status: draft", "  status: reviewed\n  reviewer: dr-who\n  reviewed: 2026-01-01")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+        cwd=fixture_site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "docs/conditions/draft.md:2: description: is required but missing" in result.stderr
-    assert ("docs/conditions/draft.md:12: review.reviewer: unknown reviewer 'dr-who'; use an id from "
-            "data/reviewers.yml: test-doctor") in result.stderr
+    assert (
+        "docs/conditions/draft.md:12: review.reviewer: unknown reviewer 'dr-who'; use an id from "
+        "data/reviewers.yml: test-doctor"
+    ) in result.stderr
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:

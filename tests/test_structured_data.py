@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import extruct
 import lxml.html
-import pytest
 
 from sitebuild import html_pages, read_html, reader_text
 
@@ -34,8 +34,10 @@ def vocabulary() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def extract(path: Path, url: str) -> list[dict[str, Any]]:
-    return extruct.extract(path.read_text(encoding="utf-8"), base_url=url, syntaxes=["json-ld"],
-                           uniform=False)["json-ld"]
+    found: list[dict[str, Any]] = extruct.extract(
+        path.read_text(encoding="utf-8"), base_url=url, syntaxes=["json-ld"], uniform=False
+    )["json-ld"]
+    return found
 
 
 def walk(value: Any) -> Iterator[dict[str, Any]]:
@@ -97,26 +99,37 @@ def test_lead_topic_graph_is_complete(shipped_site: Path) -> None:
     # The pages are drafts: no review is claimed.
     assert "lastReviewed" not in page and "reviewedBy" not in page
     crumbs = [(i["name"], i["item"]) for i in nodes["BreadcrumbList"]["itemListElement"]]
-    assert crumbs == [("Gynaecology health library", "https://www.bristolendogyn.com/"),
-                      ("Health A to Z", "https://www.bristolendogyn.com/conditions/"),
-                      ("Cervical insufficiency (weak cervix) in pregnancy", url)]
+    assert crumbs == [
+        ("Gynaecology health library", "https://www.bristolendogyn.com/"),
+        ("Health A to Z", "https://www.bristolendogyn.com/conditions/"),
+        ("Cervical insufficiency (weak cervix) in pregnancy", url),
+    ]
     assert nodes["MedicalClinic"]["telephone"] == "+441174404224"
     assert nodes["MedicalClinic"]["address"]["postalCode"] == "BS6 6UT"
     assert nodes["Physician"]["name"] == "Dr Islam Gamaleldin"
 
 
 def rendered_faq(document: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
-    return [(reader_text(d.xpath("./summary")[0]), d.xpath("./summary/h3/@id")[0],
-             reader_text(d.xpath("./div[@class='faq__answer']")[0]))
-            for d in document.xpath("//details[@class='faq']")]
+    return [
+        (
+            reader_text(d.xpath("./summary")[0]),
+            d.xpath("./summary/h3/@id")[0],
+            reader_text(d.xpath("./div[@class='faq__answer']")[0]),
+        )
+        for d in document.xpath("//details[@class='faq']")
+    ]
 
 
 def test_faq_json_ld_equals_the_visible_faq_on_every_page(shipped_site: Path) -> None:
     pages_with_faq = 0
     for name, document in html_pages(shipped_site):
         visible = rendered_faq(document)
-        nodes = [n for b in (json.loads(s.text) for s in document.xpath("//script[@type='application/ld+json']"))
-                 for n in b["@graph"] if n["@type"] == "FAQPage"]
+        nodes = [
+            n
+            for b in (json.loads(s.text) for s in document.xpath("//script[@type='application/ld+json']"))
+            for n in b["@graph"]
+            if n["@type"] == "FAQPage"
+        ]
         if not visible:
             assert nodes == [], name
             continue
@@ -128,8 +141,9 @@ def test_faq_json_ld_equals_the_visible_faq_on_every_page(shipped_site: Path) ->
             # Google's FAQPage rules: Question with name and an acceptedAnswer Answer with text.
             assert question["@type"] == "Question" and question["name"].strip()
             assert question["acceptedAnswer"]["@type"] == "Answer"
-            answer_text = reader_text(lxml.html.fragment_fromstring(question["acceptedAnswer"]["text"],
-                                                                     create_parent="div"))
+            answer_text = reader_text(
+                lxml.html.fragment_fromstring(question["acceptedAnswer"]["text"], create_parent="div")
+            )
             structured.append((question["name"], question["url"].removeprefix(url + "#"), answer_text))
             assert question["url"].startswith(url + "#")
         assert structured == visible, name

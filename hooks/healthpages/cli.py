@@ -47,8 +47,9 @@ def run_check(config_file: Path, release: bool, quiet: bool) -> int:
 
 
 def _changed_files(since: str) -> set[str]:
-    result = subprocess.run(["git", "diff", "--name-only", f"{since}...HEAD"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["git", "diff", "--name-only", f"{since}...HEAD"], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise ProblemsFound([Problem("git", 0, f"cannot compare with '{since}': {result.stderr.strip()}")])
     return {line.strip() for line in result.stdout.splitlines() if line.strip()}

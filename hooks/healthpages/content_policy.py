@@ -16,23 +16,60 @@ Attribute lists may set an id, and a class from EDITOR_CLASSES.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import nh3
 
 # Raw HTML an editor may write in Markdown, with its attributes.
-RAW_TAGS: dict[str, set[str]] = {"abbr": {"title"}, "br": set(), "sup": set(), "sub": set(), "kbd": set(),
-                                 "pre": set(), "code": {"class"}}
+RAW_TAGS: dict[str, set[str]] = {
+    "abbr": {"title"},
+    "br": set(),
+    "sup": set(),
+    "sub": set(),
+    "kbd": set(),
+    "pre": set(),
+    "code": {"class"},
+}
 # Classes an editor may give with an attribute list.
 EDITOR_CLASSES = {"decorative"}
 # Elements Markdown and this product's extensions build, with the attributes they set.
 TREE_TAGS: dict[str, set[str]] = {
-    **{tag: set() for tag in ("p", "ul", "li", "em", "strong", "b", "i", "blockquote", "hr", "br", "dl", "dt",
-                              "dd", "sub", "kbd", "thead", "tbody", "summary", "pre", "code", "span", "h1", "h2",
-                              "h3", "h4", "h5", "h6", "section")},
+    **{
+        tag: set()
+        for tag in (
+            "p",
+            "ul",
+            "li",
+            "em",
+            "strong",
+            "b",
+            "i",
+            "blockquote",
+            "hr",
+            "br",
+            "dl",
+            "dt",
+            "dd",
+            "sub",
+            "kbd",
+            "thead",
+            "tbody",
+            "summary",
+            "pre",
+            "code",
+            "span",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "section",
+        )
+    },
     "ol": {"start"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
@@ -47,9 +84,26 @@ TREE_TAGS: dict[str, set[str]] = {
 }
 # Attributes the product's own extensions set (tables, references): not for editors, but not harmful.
 PRODUCT_ATTRIBUTES = {"role", "aria-hidden", "data-search-exclude"}
-PRODUCT_CLASSES = {"admonition", "admonition-title", "note", "info", "tip", "warning", "footnote", "footnote-ref",
-                   "footnote-backref", "headerlink", "faq", "faq__question", "faq__answer", "health-table",
-                   "health-table__heading", "decorative", "md-typeset", "arithmatex"}
+PRODUCT_CLASSES = {
+    "admonition",
+    "admonition-title",
+    "note",
+    "info",
+    "tip",
+    "warning",
+    "footnote",
+    "footnote-ref",
+    "footnote-backref",
+    "headerlink",
+    "faq",
+    "faq__question",
+    "faq__answer",
+    "health-table",
+    "health-table__heading",
+    "decorative",
+    "md-typeset",
+    "arithmatex",
+}
 ALIGN_STYLE = re.compile(r"^text-align: (left|right|center);$")
 LINK_SCHEMES = {"https", "mailto", "tel"}
 ADMONITION_TYPES = {"note", "info", "tip", "warning"}
@@ -63,11 +117,11 @@ class PolicyProblem:
     message: str
 
 
-def _classes(element: etree.Element) -> list[str]:
+def _classes(element: Element) -> list[str]:
     return (element.get("class") or "").split()
 
 
-def _callout_kind(element: etree.Element) -> str | None:
+def _callout_kind(element: Element) -> str | None:
     """The kind of an admonition (`!!! kind`) or collapsible callout (`??? kind`); None for anything else."""
     classes = _classes(element)
     if element.tag == "div" and "admonition" in classes:
@@ -85,20 +139,24 @@ def check_url(url: str, *, image: bool) -> str | None:
     parts = urlsplit(url.strip())
     if image:
         if parts.scheme or parts.netloc:
-            return (f"the image '{url[:60]}' comes from another site; save the image in docs/ and link to the file "
-                    "(a picture from another site can track readers)")
+            return (
+                f"the image '{url[:60]}' comes from another site; save the image in docs/ and link to the file "
+                "(a picture from another site can track readers)"
+            )
         return None
     if not parts.scheme and not parts.netloc:
         return None  # a page or file of this site, or an anchor
     if parts.scheme == "http":
         return f"the link '{url[:60]}' is not secure; use https://"
     if parts.scheme not in LINK_SCHEMES or (parts.netloc == "" and parts.scheme == "https"):
-        return (f"the link '{url[:60]}' is not allowed; links may go to https:// pages, mailto: or tel: addresses, "
-                "or pages of this site")
+        return (
+            f"the link '{url[:60]}' is not allowed; links may go to https:// pages, mailto: or tel: addresses, "
+            "or pages of this site"
+        )
     return None
 
 
-def check_tree(root: etree.Element) -> list[PolicyProblem]:
+def check_tree(root: Element) -> list[PolicyProblem]:
     """Check (and clean) the elements Markdown built; returns what had to be removed."""
     problems: list[PolicyProblem] = []
     parents = {child: parent for parent in root.iter() for child in parent}
@@ -112,30 +170,45 @@ def check_tree(root: etree.Element) -> list[PolicyProblem]:
             continue
         if tag == "h1":
             text = "".join(element.itertext()).strip()
-            problems.append(PolicyProblem("# " + text, "a page has one title, from its front matter; start the "
-                                          "page's sections with ## (a level-2 heading)"))
+            problems.append(
+                PolicyProblem(
+                    "# " + text,
+                    "a page has one title, from its front matter; start the "
+                    "page's sections with ## (a level-2 heading)",
+                )
+            )
         callout = _callout_kind(element)
         if callout is not None:
             kind = callout
             if kind not in ADMONITION_TYPES:
-                message = ("urgent advice goes in the page's when_to_get_help block (front matter), not in a "
-                           "callout" if kind in ("urgent-advice", "immediate-action")
-                           else f"a '{kind}' callout is not one of the allowed kinds: "
-                           + ", ".join(sorted(ADMONITION_TYPES)))
+                message = (
+                    "urgent advice goes in the page's when_to_get_help block (front matter), not in a callout"
+                    if kind in ("urgent-advice", "immediate-action")
+                    else f"a '{kind}' callout is not one of the allowed kinds: " + ", ".join(sorted(ADMONITION_TYPES))
+                )
                 problems.append(PolicyProblem(kind, message))
         allowed = TREE_TAGS[tag] | PRODUCT_ATTRIBUTES | {"id", "class"}
         for name, value in list(element.attrib.items()):
             if name not in allowed:
-                problems.append(PolicyProblem(name, f"the attribute '{name}' is not allowed on <{tag}>; an "
-                                              "attribute list may set only an id and the classes "
-                                              + ", ".join(sorted(EDITOR_CLASSES))))
+                problems.append(
+                    PolicyProblem(
+                        name,
+                        f"the attribute '{name}' is not allowed on <{tag}>; an "
+                        "attribute list may set only an id and the classes " + ", ".join(sorted(EDITOR_CLASSES)),
+                    )
+                )
                 del element.attrib[name]
             elif name == "class":
                 known = PRODUCT_CLASSES | EDITOR_CLASSES | ({callout} if callout else set())
                 unknown = [c for c in value.split() if c not in known and not c.startswith("language-")]
                 if unknown:
-                    problems.append(PolicyProblem("." + unknown[0], f"the class '{unknown[0]}' is not allowed; "
-                                                  "classes an editor may set: " + ", ".join(sorted(EDITOR_CLASSES))))
+                    problems.append(
+                        PolicyProblem(
+                            "." + unknown[0],
+                            f"the class '{unknown[0]}' is not allowed; "
+                            "classes an editor may set: " + ", ".join(sorted(EDITOR_CLASSES)),
+                        )
+                    )
                     element.set("class", " ".join(c for c in value.split() if c not in unknown))
             elif name == "style" and not ALIGN_STYLE.match(value):
                 problems.append(PolicyProblem("style", "a style attribute is not allowed"))
@@ -147,9 +220,14 @@ def check_tree(root: etree.Element) -> list[PolicyProblem]:
                     del element.attrib[name]
         if tag == "img" and not (element.get("alt") or "").strip() and "decorative" not in _classes(element):
             source = element.get("src") or ""
-            problems.append(PolicyProblem(source, f"the image '{source[:60]}' has no alt text; describe it for "
-                                          "readers who cannot see it: ![what it shows](file.png). Only a purely "
-                                          "decorative image may have none: ![](file.png){: .decorative }"))
+            problems.append(
+                PolicyProblem(
+                    source,
+                    f"the image '{source[:60]}' has no alt text; describe it for "
+                    "readers who cannot see it: ![what it shows](file.png). Only a purely "
+                    "decorative image may have none: ![](file.png){: .decorative }",
+                )
+            )
     return problems
 
 
@@ -160,8 +238,11 @@ class _RawHtmlChecker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in RAW_TAGS:
-            self.problems.append(f"raw HTML <{tag}> is not allowed in a page; write Markdown instead (allowed HTML: "
-                                 + ", ".join(f"<{t}>" for t in sorted(RAW_TAGS)) + ")")
+            self.problems.append(
+                f"raw HTML <{tag}> is not allowed in a page; write Markdown instead (allowed HTML: "
+                + ", ".join(f"<{t}>" for t in sorted(RAW_TAGS))
+                + ")"
+            )
             return
         for name, value in attrs:
             if name not in RAW_TAGS[tag]:
@@ -201,7 +282,8 @@ _SANITISER = nh3.Cleaner(
     attributes={
         "*": {"id", "class", "title", "role", "aria-hidden", "data-search-exclude"},
         **{tag: attrs - {"style", "class"} for tag, attrs in TREE_TAGS.items() if attrs - {"style", "class"}},
-        "th": {"style", "role"}, "td": {"style", "role"},
+        "th": {"style", "role"},
+        "td": {"style", "role"},
         "div": {"data-health-slot"},
     },
     filter_style_properties={"text-align"},

@@ -23,23 +23,41 @@ def docs_problems(docs_dir: Path, shown: str) -> list[Problem]:
         here = Path(folder)
         for name in sorted(directories):
             if (here / name).is_symlink():
-                problems.append(Problem(_shown(shown, docs_dir, here / name), 1, "symbolic links are not allowed in "
-                                        "docs/ (a link could publish files from outside the repository); put the "
-                                        "files themselves here"))
+                problems.append(
+                    Problem(
+                        _shown(shown, docs_dir, here / name),
+                        1,
+                        "symbolic links are not allowed in "
+                        "docs/ (a link could publish files from outside the repository); put the "
+                        "files themselves here",
+                    )
+                )
         directories[:] = sorted(d for d in directories if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(files):
             path = here / name
             if name.startswith("."):
                 continue  # hidden files are never published
             if path.is_symlink():
-                problems.append(Problem(_shown(shown, docs_dir, path), 1, "symbolic links are not allowed in docs/ "
-                                        "(a link could publish files from outside the repository); put the file "
-                                        "itself here"))
+                problems.append(
+                    Problem(
+                        _shown(shown, docs_dir, path),
+                        1,
+                        "symbolic links are not allowed in docs/ "
+                        "(a link could publish files from outside the repository); put the file "
+                        "itself here",
+                    )
+                )
             elif path.suffix.lower() not in ALLOWED_SUFFIXES:
                 allowed = ", ".join(sorted(ALLOWED_SUFFIXES))
-                problems.append(Problem(_shown(shown, docs_dir, path), 1, f"files of this type are not published "
-                                        f"from docs/ (allowed: {allowed}); the site's own styles and scripts live in "
-                                        "overrides/, which maintainers look after"))
+                problems.append(
+                    Problem(
+                        _shown(shown, docs_dir, path),
+                        1,
+                        f"files of this type are not published "
+                        f"from docs/ (allowed: {allowed}); the site's own styles and scripts live in "
+                        "overrides/, which maintainers look after",
+                    )
+                )
     return problems
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import html as html_module
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 import nh3
 from markdown import Extension, Markdown
@@ -69,7 +69,7 @@ class _SourceLines(Preprocessor):
 
 
 class _FaqTreeprocessor(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         state = _state(self.md)
         state.faq, problems = find_faq(root)
         for problem in problems:
@@ -79,7 +79,7 @@ class _FaqTreeprocessor(Treeprocessor):
 class _PageTreeprocessor(Treeprocessor):
     """Last of all, when the tree is final: enforce the content policy, measure, and hand the page's data on."""
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         state = _state(self.md)
         for problem in content_policy.check_tree(root):
             state.report(problem.needle, problem.message, "content")
@@ -93,19 +93,25 @@ class _PageTreeprocessor(Treeprocessor):
         data = ConversionData(
             faq_heading=faq.heading if faq else "",
             faq_anchor=faq.anchor if faq else "",
-            faq=tuple(FaqEntry(self._visible_text(q.heading), q.anchor, self._answer_html(q.answer))
-                      for q in faq.questions) if faq else (),
-            headings=tuple(Heading(int(e.tag[1]), element_text(e), e.get("id") or "")
-                           for e in root.iter() if e.tag in ("h2", "h3")),
+            faq=tuple(
+                FaqEntry(self._visible_text(q.heading), q.anchor, self._answer_html(q.answer)) for q in faq.questions
+            )
+            if faq
+            else (),
+            headings=tuple(
+                Heading(int(e.tag[1]), element_text(e), e.get("id") or "") for e in root.iter() if e.tag in ("h2", "h3")
+            ),
             problems=tuple(state.problems),
-            words=score.words, flesch_reading_ease=score.flesch_reading_ease, reading_age=score.reading_age,
+            words=score.words,
+            flesch_reading_ease=score.flesch_reading_ease,
+            reading_age=score.reading_age,
             images=tuple(img.get("src") or "" for img in root.iter("img")),
         )
-        root.insert(0, etree.Element("div", {"data-health-slot": "top"}))
-        root.append(etree.Element("div", {"data-health-slot": "end"}))
-        root.append(etree.Element("div", {DATA_ATTRIBUTE: data.to_json()}))
+        root.insert(0, Element("div", {"data-health-slot": "top"}))
+        root.append(Element("div", {"data-health-slot": "end"}))
+        root.append(Element("div", {DATA_ATTRIBUTE: data.to_json()}))
 
-    def _final_html(self, element: etree.Element) -> str:
+    def _final_html(self, element: Element) -> str:
         """An element's content as it will appear in the page, raw HTML and entities restored."""
         copied = copy.copy(element)
         copied.tail = None
@@ -113,7 +119,7 @@ class _PageTreeprocessor(Treeprocessor):
         inner = whole[whole.index(">") + 1 : whole.rindex("</")] if whole.endswith(">") and "</" in whole else ""
         return run_postprocessors(inner, self.md)
 
-    def _visible_text(self, element: etree.Element) -> str:
+    def _visible_text(self, element: Element) -> str:
         """The text a reader sees in an element (as a browser reads its final HTML)."""
         copied = copy.deepcopy(element)
         for parent in list(copied.iter()):
@@ -123,7 +129,7 @@ class _PageTreeprocessor(Treeprocessor):
         text = nh3.clean(self._final_html(copied), tags=set())
         return " ".join(html_module.unescape(text).split())
 
-    def _answer_html(self, answer: etree.Element) -> str:
+    def _answer_html(self, answer: Element) -> str:
         """The answer as it is shown, in the tags search engines accept, without reference numbers."""
         copied = copy.deepcopy(answer)
         for parent in list(copied.iter()):
@@ -137,8 +143,9 @@ class _PageTreeprocessor(Treeprocessor):
                     else:
                         parent.text = (parent.text or "") + tail
         html = self._final_html(copied)
-        cleaned = nh3.clean(html, tags=ANSWER_TAGS, attributes={"a": {"href"}}, link_rel=None,
-                            url_schemes=content_policy.LINK_SCHEMES)
+        cleaned = nh3.clean(
+            html, tags=ANSWER_TAGS, attributes={"a": {"href"}}, link_rel=None, url_schemes=content_policy.LINK_SCHEMES
+        )
         return " ".join(cleaned.split())
 
 

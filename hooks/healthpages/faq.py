@@ -16,14 +16,14 @@ wrong with it, and turns each question and its answer into a `<details>` disclos
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element, SubElement
 
 # Headings editors use for the section, compared without case and a trailing colon.
 FAQ_HEADINGS = ("frequently asked questions", "faqs", "faq", "common questions", "questions and answers")
 
 
-def element_text(element: etree.Element) -> str:
+def element_text(element: Element) -> str:
     """The text a reader sees in an element: no permalink marks or reference numbers, spaces collapsed."""
     parts: list[str] = [element.text or ""]
     for child in element:
@@ -34,7 +34,7 @@ def element_text(element: etree.Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def is_faq_heading(element: etree.Element) -> bool:
+def is_faq_heading(element: Element) -> bool:
     return element.tag == "h2" and element_text(element).lower().rstrip(": ") in FAQ_HEADINGS
 
 
@@ -42,8 +42,8 @@ def is_faq_heading(element: etree.Element) -> bool:
 class FaqQuestion:
     question: str  # the question's text in the tree (before raw HTML and entities are restored)
     anchor: str  # the id of its heading
-    heading: etree.Element  # the question's heading and the answer's element in the page: their final HTML
-    answer: etree.Element  # is read once the tree is complete
+    heading: Element  # the question's heading and the answer's element in the page: their final HTML
+    answer: Element  # is read once the tree is complete
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class FaqShapeProblem:
     occurrence: int = 1  # which line holding the needle (the second, for a question asked twice)
 
 
-def find_faq(root: etree.Element) -> tuple[FaqSection | None, list[FaqShapeProblem]]:
+def find_faq(root: Element) -> tuple[FaqSection | None, list[FaqShapeProblem]]:
     """Recognise the page's FAQ section, render its disclosures in place and report what is wrong with it."""
     problems: list[FaqShapeProblem] = []
     children = list(root)
@@ -70,37 +70,51 @@ def find_faq(root: etree.Element) -> tuple[FaqSection | None, list[FaqShapeProbl
     if not starts:
         return None, problems
     for extra in starts[1:]:
-        problems.append(FaqShapeProblem(element_text(children[extra]), "a page has one FAQ section; merge these "
-                                        "questions into the first"))
+        problems.append(
+            FaqShapeProblem(
+                element_text(children[extra]), "a page has one FAQ section; merge these questions into the first"
+            )
+        )
     start = starts[0]
     heading = children[start]
-    end = next((i for i in range(start + 1, len(children))
-                if children[i].tag in ("h1", "h2") or "footnote" in (children[i].get("class") or "").split()),
-               len(children))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(children))
+            if children[i].tag in ("h1", "h2") or "footnote" in (children[i].get("class") or "").split()
+        ),
+        len(children),
+    )
     if end < len(children) and children[end].tag == "h2" and element_text(children[end]).endswith("?"):
         text = element_text(children[end])
-        problems.append(FaqShapeProblem(text, f"'{text}' is a level-2 heading, so it ends the FAQ section; write "
-                                        "each question as a level-3 heading: ### " + text))
+        problems.append(
+            FaqShapeProblem(
+                text,
+                f"'{text}' is a level-2 heading, so it ends the FAQ section; write "
+                "each question as a level-3 heading: ### " + text,
+            )
+        )
     questions: list[FaqQuestion] = []
     seen: set[str] = set()
     position = start + 1
-    answer: etree.Element | None = None
-    for element in children[start + 1:end]:
+    answer: Element | None = None
+    for element in children[start + 1 : end]:
         if element.tag == "h3":
             question = element_text(element)
             for permalink in [a for a in element.findall("a") if "headerlink" in (a.get("class") or "")]:
                 element.remove(permalink)  # a link inside the disclosure's summary would not work
-            details = etree.Element("details", {"class": "faq"})
-            summary = etree.SubElement(details, "summary", {"class": "faq__question"})
+            details = Element("details", {"class": "faq"})
+            summary = SubElement(details, "summary", {"class": "faq__question"})
             root.remove(element)
             summary.append(element)
             element.tail = None
-            answer = etree.SubElement(details, "div", {"class": "faq__answer"})
+            answer = SubElement(details, "div", {"class": "faq__answer"})
             root.insert(position, details)
             position += 1
             if not question.endswith("?"):
-                problems.append(FaqShapeProblem(question, f"'{question}' is not a question; end it with a "
-                                                "question mark"))
+                problems.append(
+                    FaqShapeProblem(question, f"'{question}' is not a question; end it with a question mark")
+                )
             key = " ".join(question.lower().split())
             if key in seen:
                 problems.append(FaqShapeProblem(question, f"the question '{question}' is asked twice; keep one", 2))
@@ -111,24 +125,51 @@ def find_faq(root: etree.Element) -> tuple[FaqSection | None, list[FaqShapeProbl
             answer.append(element)
         else:
             position += 1
-            if element.tag == "p" and len(element) == 1 and element[0].tag in ("strong", "b") and \
-                    not (element.text or "").strip() and not (element[0].tail or "").strip() and \
-                    element_text(element).endswith("?"):
+            if (
+                element.tag == "p"
+                and len(element) == 1
+                and element[0].tag in ("strong", "b")
+                and not (element.text or "").strip()
+                and not (element[0].tail or "").strip()
+                and element_text(element).endswith("?")
+            ):
                 text = element_text(element)
-                problems.append(FaqShapeProblem(text, f"'{text}' looks like a question written in bold; write it "
-                                                "as a heading so readers can open it: ### " + text))
+                problems.append(
+                    FaqShapeProblem(
+                        text,
+                        f"'{text}' looks like a question written in bold; write it "
+                        "as a heading so readers can open it: ### " + text,
+                    )
+                )
     for item in questions:
         if len(item.answer) == 0:
-            problems.append(FaqShapeProblem(item.question, f"the question '{item.question}' has no answer; write "
-                                            "it below the ### heading"))
+            problems.append(
+                FaqShapeProblem(
+                    item.question, f"the question '{item.question}' has no answer; write it below the ### heading"
+                )
+            )
         for paragraph in item.answer.iter("p"):
-            if len(paragraph) == 1 and paragraph[0].tag in ("strong", "b") and element_text(paragraph).endswith("?") \
-                    and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
+            if (
+                len(paragraph) == 1
+                and paragraph[0].tag in ("strong", "b")
+                and element_text(paragraph).endswith("?")
+                and not (paragraph.text or "").strip()
+                and not (paragraph[0].tail or "").strip()
+            ):
                 text = element_text(paragraph)
-                problems.append(FaqShapeProblem(text, f"'{text}' looks like a question written in bold; write it "
-                                                "as a heading so readers can open it: ### " + text))
+                problems.append(
+                    FaqShapeProblem(
+                        text,
+                        f"'{text}' looks like a question written in bold; write it "
+                        "as a heading so readers can open it: ### " + text,
+                    )
+                )
     if not questions:
-        problems.append(FaqShapeProblem(element_text(heading), "the FAQ section is empty; add at least one "
-                                        "'### Question?' heading with its answer below"))
+        problems.append(
+            FaqShapeProblem(
+                element_text(heading),
+                "the FAQ section is empty; add at least one '### Question?' heading with its answer below",
+            )
+        )
         return None, problems
     return FaqSection(element_text(heading), heading.get("id") or "", tuple(questions)), problems

@@ -39,8 +39,11 @@ def read_library(settings: SiteSettings) -> LibraryBuilder:
     if problems:
         raise ProblemsFound(problems)
     builder = LibraryBuilder(settings, load_site_data(settings.data_dir), frozenset())
-    paths = sorted(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
-                   if not any(part.startswith(".") for part in p.relative_to(settings.docs_dir).parts))
+    paths = sorted(
+        p.relative_to(settings.docs_dir).as_posix()
+        for p in settings.docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(settings.docs_dir).parts)
+    )
     builder.pages = frozenset(paths)
     builder.nav = settings.nav or _nav_from_files(paths)
     for src_path in paths:
@@ -60,19 +63,31 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
     for src_path in sorted(builder.records):
         output = site_dir / settings.output_file(src_path).relative_to(settings.site_dir)
         if not output.is_file():
-            builder.problems.append(Problem(settings.shown_page(src_path), 1, f"the engine wrote no page for it "
-                                            f"({settings.shown(output)} is missing)"))
+            builder.problems.append(
+                Problem(
+                    settings.shown_page(src_path),
+                    1,
+                    f"the engine wrote no page for it ({settings.shown(output)} is missing)",
+                )
+            )
             continue
         html, data = take_page_data(output.read_text(encoding="utf-8"))
         if data is None:
-            builder.problems.append(Problem(settings.shown(settings.config_file), 1, "the page was converted without "
-                                            "the product's Markdown extension; list healthpages.extension under "
-                                            "markdown_extensions in mkdocs.yml", "markdown_extensions"))
+            builder.problems.append(
+                Problem(
+                    settings.shown(settings.config_file),
+                    1,
+                    "the page was converted without "
+                    "the product's Markdown extension; list healthpages.extension under "
+                    "markdown_extensions in mkdocs.yml",
+                    "markdown_extensions",
+                )
+            )
             break
         builder.add_conversion(src_path, data)
         region = _content_region(html)
         if region:
-            html = html[:region[0]] + finish_content(html[region[0]:region[1]]) + html[region[1]:]
+            html = html[: region[0]] + finish_content(html[region[0] : region[1]]) + html[region[1] :]
         pages[src_path] = (output, html)
     library = builder.complete()
     report.problems, report.warnings = builder.problems, builder.warnings

@@ -30,43 +30,50 @@ _OPENING = re.compile(r"\A---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 # The types a page or data file may hold; anything else (!ENV, !!python/..., !!binary) is refused.
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp", "map",
-                                                        "seq")}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
 
 # The YAML parser's words, and what an editor should change instead.
 _PARSER_WORDS = [
-    ("found character '\\t' that cannot start any token",
-     "a tab character; YAML needs spaces for indenting: replace the tab with spaces"),
-    ("found a tab character",
-     "a tab character; YAML needs spaces for indenting: replace the tab with spaces"),
-    ("mapping values are not allowed",
-     "a colon followed by a space inside a value; put the whole value in quotes, for example "
-     "title: \"Periods: what is normal\""),
-    ("did not find expected key",
-     "this line does not line up with the lines above it; indent fields and list items with spaces so "
-     "that items of the same list start in the same column"),
-    ("did not find expected ',' or ']'",
-     "a list in [ ] is not closed; add the closing ], or write each item on its own line starting with '- '"),
-    ("did not find expected ',' or '}'",
-     "a mapping in { } is not closed; add the closing }"),
-    ("could not find expected ':'",
-     "a field has no colon; write it as name: value"),
-    ("found unexpected end of stream",
-     "a quote is not closed; add the closing quote at the end of the value"),
-    ("found unknown escape character",
-     "a backslash in a double-quoted value; write \\\\ for a backslash, or use single quotes"),
-    ("did not find expected '-' indicator",
-     "a list item is indented differently from the others; start every item of a list in the same column"),
-    ("did not find expected node content",
-     "a value is missing after a dash or a colon; write the value, or remove the line"),
-    ("found undefined alias",
-     "a value starts with * (which YAML reads as a reference); put the value in quotes"),
-    ("expected <block end>, but found",
-     "this line does not line up with the lines above it; check its indentation"),
-    ("found character '@' that cannot start any token",
-     "a value starts with @; put the value in quotes"),
-    ("found character '`' that cannot start any token",
-     "a value starts with `; put the value in quotes"),
+    (
+        "found character '\\t' that cannot start any token",
+        "a tab character; YAML needs spaces for indenting: replace the tab with spaces",
+    ),
+    ("found a tab character", "a tab character; YAML needs spaces for indenting: replace the tab with spaces"),
+    (
+        "mapping values are not allowed",
+        "a colon followed by a space inside a value; put the whole value in quotes, for example "
+        'title: "Periods: what is normal"',
+    ),
+    (
+        "did not find expected key",
+        "this line does not line up with the lines above it; indent fields and list items with spaces so "
+        "that items of the same list start in the same column",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "a list in [ ] is not closed; add the closing ], or write each item on its own line starting with '- '",
+    ),
+    ("did not find expected ',' or '}'", "a mapping in { } is not closed; add the closing }"),
+    ("could not find expected ':'", "a field has no colon; write it as name: value"),
+    ("found unexpected end of stream", "a quote is not closed; add the closing quote at the end of the value"),
+    (
+        "found unknown escape character",
+        "a backslash in a double-quoted value; write \\\\ for a backslash, or use single quotes",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item is indented differently from the others; start every item of a list in the same column",
+    ),
+    (
+        "did not find expected node content",
+        "a value is missing after a dash or a colon; write the value, or remove the line",
+    ),
+    ("found undefined alias", "a value starts with * (which YAML reads as a reference); put the value in quotes"),
+    ("expected <block end>, but found", "this line does not line up with the lines above it; check its indentation"),
+    ("found character '@' that cannot start any token", "a value starts with @; put the value in quotes"),
+    ("found character '`' that cannot start any token", "a value starts with `; put the value in quotes"),
 ]
 
 
@@ -78,8 +85,10 @@ def plain_words(problem: str | None, line: str = "") -> str:
     for words, advice in _PARSER_WORDS:
         if words in text:
             return advice
-    return (f"the YAML cannot be read here ({text}); check this line's indentation, colons and quotes, and "
-            "put a value in quotes if it contains a colon or starts with a special character")
+    return (
+        f"the YAML cannot be read here ({text}); check this line's indentation, colons and quotes, and "
+        "put a value in quotes if it contains a colon or starts with a special character"
+    )
 
 
 class YamlDocument:
@@ -166,26 +175,39 @@ def _check_nodes(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
         node, depth = stack.pop()
         line = node.start_mark.line + first_line
         if id(node) in seen:
-            problems.append(Problem(path, line, "YAML anchors and aliases (& and *) are not allowed; write the "
-                                    "value out in full"))
+            problems.append(
+                Problem(path, line, "YAML anchors and aliases (& and *) are not allowed; write the value out in full")
+            )
             return problems  # an alias can repeat a subtree exponentially: stop walking at once
         seen.add(id(node))
         count += 1
         if count > MAX_NODES:
-            problems.append(Problem(path, first_line, f"the YAML has more than {MAX_NODES} values; a page or "
-                                    "data file never needs that many"))
+            problems.append(
+                Problem(
+                    path,
+                    first_line,
+                    f"the YAML has more than {MAX_NODES} values; a page or data file never needs that many",
+                )
+            )
             return problems
         if depth > MAX_DEPTH:
             problems.append(Problem(path, line, f"the YAML is nested more than {MAX_DEPTH} levels deep"))
             return problems
         if node.tag not in _PLAIN_TAGS:
-            problems.append(Problem(path, line, f"YAML tags such as {excerpt(node.tag.rsplit(':', 1)[-1], 30)} are "
-                                    "not allowed; write a plain value, in quotes if it starts with !"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"YAML tags such as {excerpt(node.tag.rsplit(':', 1)[-1], 30)} are "
+                    "not allowed; write a plain value, in quotes if it starts with !",
+                )
+            )
             continue
         if isinstance(node, yaml.ScalarNode):
             if len(node.value) > MAX_SCALAR:
-                problems.append(Problem(path, line, f"a value of {len(node.value)} characters is too long "
-                                        f"(at most {MAX_SCALAR})"))
+                problems.append(
+                    Problem(path, line, f"a value of {len(node.value)} characters is too long (at most {MAX_SCALAR})")
+                )
         elif isinstance(node, yaml.MappingNode):
             keys: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -194,8 +216,14 @@ def _check_nodes(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
                     problems.append(Problem(path, key_line, "a field name must be plain text"))
                     continue
                 if key_node.value in keys:
-                    problems.append(Problem(path, key_line, f"the field '{excerpt(key_node.value, 40)}' is written "
-                                            f"twice (first on line {keys[key_node.value]}); keep one"))
+                    problems.append(
+                        Problem(
+                            path,
+                            key_line,
+                            f"the field '{excerpt(key_node.value, 40)}' is written "
+                            f"twice (first on line {keys[key_node.value]}); keep one",
+                        )
+                    )
                 keys.setdefault(key_node.value, key_line)
                 stack.append((value_node, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
@@ -229,9 +257,14 @@ def _unconstructable(document: YamlDocument, path: str) -> list[Problem]:
             yaml.SafeLoader("").construct_object(node, deep=True)
         except (ValueError, OverflowError):
             field = ".".join(str(part) if isinstance(part, str) else f"[{part + 1}]" for part in loc)
-            problems.append(Problem(path, node.start_mark.line + document.first_line,
-                                    f"'{excerpt(node.value, 30)}' is not a real date; use YYYY-MM-DD, for example "
-                                    "2026-11-21", field.replace(".[", "[")))
+            problems.append(
+                Problem(
+                    path,
+                    node.start_mark.line + document.first_line,
+                    f"'{excerpt(node.value, 30)}' is not a real date; use YYYY-MM-DD, for example 2026-11-21",
+                    field.replace(".[", "["),
+                )
+            )
     return problems
 
 
@@ -249,17 +282,31 @@ def split_page(text: str, path: str) -> PageSource:
     """Split a page into front matter and body; raises ProblemsFound when the front matter is missing or broken."""
     opening = _OPENING.match(text)
     if not opening:
-        raise ProblemsFound([Problem(path, 1, "the page has no front matter; start the file with a line of three "
-                                     "dashes (---), then the fields (title, description, ...), then another "
-                                     "line of three dashes (see `healthpages new`)")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the page has no front matter; start the file with a line of three "
+                    "dashes (---), then the fields (title, description, ...), then another "
+                    "line of three dashes (see `healthpages new`)",
+                )
+            ]
+        )
     closing = _CLOSING.search(text, opening.end())
     if not closing:
-        raise ProblemsFound([Problem(path, 1, "the front matter is never closed; add a line of three dashes (---) "
-                                     "after its last field")])
-    document = parse_yaml(text[opening.end():closing.start()], path, first_line=2)
+        raise ProblemsFound(
+            [
+                Problem(
+                    path, 1, "the front matter is never closed; add a line of three dashes (---) after its last field"
+                )
+            ]
+        )
+    document = parse_yaml(text[opening.end() : closing.start()], path, first_line=2)
     if not isinstance(document.data, dict):
-        raise ProblemsFound([Problem(path, 2, "the front matter must be a list of fields, one per line, such as "
-                                     "title: Heavy periods")])
+        raise ProblemsFound(
+            [Problem(path, 2, "the front matter must be a list of fields, one per line, such as title: Heavy periods")]
+        )
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     body_first_line = text.count("\n", 0, body_start) + 1
     return PageSource(path, document, text[body_start:], body_first_line)

@@ -9,10 +9,10 @@ an editor sees them all at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
-from typing import Mapping
 
 from healthpages import scaffold
 from healthpages.front_matter import PageSource, split_page
@@ -161,27 +161,43 @@ class LibraryBuilder:
             self.problems.append(Problem(record.shown, line, problem.message, problem.field))
         model = record.model
         if isinstance(model, TopicPage) and data.reading_age > MAX_READING_AGE:
-            self.problems.append(Problem(record.shown, record.source.body_first_line,
-                                         f"reading age {data.reading_age:.1f} is above {MAX_READING_AGE:.0f}; use "
-                                         "shorter sentences and everyday words", "readability"))
+            self.problems.append(
+                Problem(
+                    record.shown,
+                    record.source.body_first_line,
+                    f"reading age {data.reading_age:.1f} is above {MAX_READING_AGE:.0f}; use "
+                    "shorter sentences and everyday words",
+                    "readability",
+                )
+            )
         if isinstance(model, SitePage) and data.faq and model.page_type != "home":
-            self.problems.append(Problem(record.shown, record.source.body_first_line,
-                                         "an FAQ belongs on a medical page; medical pages live in "
-                                         f"docs/{self.settings.topics_dir}/", "FAQ"))
+            self.problems.append(
+                Problem(
+                    record.shown,
+                    record.source.body_first_line,
+                    f"an FAQ belongs on a medical page; medical pages live in docs/{self.settings.topics_dir}/",
+                    "FAQ",
+                )
+            )
 
     # -- completing ------------------------------------------------------------------------------------
 
     def complete(self) -> Library:
         site, settings = self.site, self.settings
-        graph = build_site_graph(site, settings.site_url, settings.site_name,
-                                 lambda path: settings.site_url + self._url_of(path))
+        graph = build_site_graph(
+            site, settings.site_url, settings.site_name, lambda path: settings.site_url + self._url_of(path)
+        )
         self._check_profiles()
         order = self._nav_order()
         results: dict[str, PageResult] = {}
         for src_path, record in self.records.items():
             results[src_path] = self._result(record, graph)
-        topics = tuple(sorted((r for r in results.values() if r.is_medical),
-                              key=lambda r: (order.get(r.record.src_path, len(order)), r.record.src_path)))
+        topics = tuple(
+            sorted(
+                (r for r in results.values() if r.is_medical),
+                key=lambda r: (order.get(r.record.src_path, len(order)), r.record.src_path),
+            )
+        )
         return Library(settings, site, graph, MappingProxyType(results), topics)
 
     def _url_of(self, path: str) -> str:
@@ -195,9 +211,15 @@ class LibraryBuilder:
         for reviewer in self.site.reviewers.values():
             target = reviewer.profile.partition("#")[0]
             if target not in self.pages:
-                self.problems.append(Problem(data_file, 1, f"reviewer '{reviewer.id}': profile '{reviewer.profile}' "
-                                             "is not a page in docs/; give the page and the #anchor of the profile",
-                                             "profile"))
+                self.problems.append(
+                    Problem(
+                        data_file,
+                        1,
+                        f"reviewer '{reviewer.id}': profile '{reviewer.profile}' "
+                        "is not a page in docs/; give the page and the #anchor of the profile",
+                        "profile",
+                    )
+                )
 
     def _nav_order(self) -> dict[str, int]:
         order: dict[str, int] = {}
@@ -230,20 +252,27 @@ class LibraryBuilder:
         for section in path_to(self.nav, ()) or ():
             index = section.children[0].path if section.children else None
             if index and index.endswith("index.md") and index != record.src_path and index in self.records:
-                crumbs.append(Crumb(section.title or self.records[index].title,
-                                    self.settings.site_url + self.settings.page_url(index)))
+                crumbs.append(
+                    Crumb(
+                        section.title or self.records[index].title,
+                        self.settings.site_url + self.settings.page_url(index),
+                    )
+                )
         crumbs.append(Crumb(record.title, self.settings.site_url + record.url))
         return tuple(crumbs)
 
     def _result(self, record: PageRecord, graph: SiteGraph) -> PageResult:
-        settings, site = self.settings, self.site
+        settings = self.settings
         model = record.model
         conversion = self.conversions.get(record.src_path, ConversionData())
         result = PageResult(
-            record=record, url=settings.site_url + record.url,
+            record=record,
+            url=settings.site_url + record.url,
             title_tag=title_tag(model.title, settings.site_name, record.url == ""),
             readability=Readability(conversion.words, conversion.flesch_reading_ease, conversion.reading_age),
-            faq=conversion.faq, headings=conversion.headings, breadcrumb=self._breadcrumb(record),
+            faq=conversion.faq,
+            headings=conversion.headings,
+            breadcrumb=self._breadcrumb(record),
             modified=model.updated,
         )
         if isinstance(model, TopicPage):
@@ -254,13 +283,23 @@ class LibraryBuilder:
         settings, site, record = self.settings, self.site, result.record
         state = review_state(model, record.source, site, settings.today)
         if state.overdue and state.next_review is not None and not settings.release:
-            self.warnings.append(Problem(record.shown, record.source.front_matter.line_of(("review", "next_review")),
-                                         f"overdue for review: next review was due {uk_date(state.next_review)}",
-                                         "review.next_review"))
+            self.warnings.append(
+                Problem(
+                    record.shown,
+                    record.source.front_matter.line_of(("review", "next_review")),
+                    f"overdue for review: next review was due {uk_date(state.next_review)}",
+                    "review.next_review",
+                )
+            )
         if state.changed_since_review:
-            self.notices.append(Problem(record.shown, record.source.front_matter.line_of(("review",)),
-                                        "changed since its last review: the page says so until a clinician signs "
-                                        "it again", "review"))
+            self.notices.append(
+                Problem(
+                    record.shown,
+                    record.source.front_matter.line_of(("review",)),
+                    "changed since its last review: the page says so until a clinician signs it again",
+                    "review",
+                )
+            )
         if settings.release:
             self.problems += release_problems(record.source, state)
         fit = reviewer_fit_problem(model, record.source, site)
@@ -271,12 +310,18 @@ class LibraryBuilder:
             disclaimers.append(site.disclaimers.variants[model.disclaimer])
         clinic_id = site.practice.default_clinic if model.clinic is None else model.clinic_id
         clinic = site.clinics[clinic_id] if clinic_id else None
-        related = tuple(Link(self.records[path].title, self.records[path].url)
-                        for path in (resolve_path(record.src_path, item) for item in model.related)
-                        if path in self.records)
+        related = tuple(
+            Link(self.records[path].title, self.records[path].url)
+            for path in (resolve_path(record.src_path, item) for item in model.related)
+            if path in self.records
+        )
         return replace(
-            result, review=state, disclaimers=tuple(disclaimers), clinic=clinic,
-            practitioner=site.practitioners[clinic.practitioner] if clinic else None, related=related,
+            result,
+            review=state,
+            disclaimers=tuple(disclaimers),
+            clinic=clinic,
+            practitioner=site.practitioners[clinic.practitioner] if clinic else None,
+            related=related,
             modified=max(model.updated, state.reviewed) if state.reviewed else model.updated,
             indexable=state.status == "reviewed" or settings.index_drafts,
         )
@@ -289,5 +334,6 @@ def uk_date(day: date | None) -> str:
 
 def docs_page_paths(settings: SiteSettings) -> frozenset[str]:
     """Every Markdown page in docs/, as docs paths (for commands that run without an engine)."""
-    return frozenset(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
-                     if not p.is_symlink())
+    return frozenset(
+        p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md") if not p.is_symlink()
+    )

@@ -62,11 +62,14 @@ class ConversionData:
     def from_json(cls, text: str) -> ConversionData:
         data: dict[str, Any] = json.loads(text)
         return cls(
-            faq_heading=data["faq_heading"], faq_anchor=data["faq_anchor"],
+            faq_heading=data["faq_heading"],
+            faq_anchor=data["faq_anchor"],
             faq=tuple(FaqEntry(**item) for item in data["faq"]),
             headings=tuple(Heading(**item) for item in data["headings"]),
             problems=tuple(BodyProblem(**item) for item in data["problems"]),
-            words=data["words"], flesch_reading_ease=data["flesch_reading_ease"], reading_age=data["reading_age"],
+            words=data["words"],
+            flesch_reading_ease=data["flesch_reading_ease"],
+            reading_age=data["reading_age"],
             images=tuple(data["images"]),
         )
 

@@ -99,11 +99,15 @@ class Review(Strict):
         if status == "reviewed":
             known = _context(info).site.reviewers
             if value is None:
-                raise ValueError("is required when status is reviewed; use an id from data/reviewers.yml: "
-                                 + ", ".join(sorted(known)))
+                raise ValueError(
+                    "is required when status is reviewed; use an id from data/reviewers.yml: "
+                    + ", ".join(sorted(known))
+                )
             if value not in known:
-                raise ValueError(f"unknown reviewer '{excerpt(value, 40)}'; use an id from data/reviewers.yml: "
-                                 + (", ".join(sorted(known)) or "(the registry is empty)"))
+                raise ValueError(
+                    f"unknown reviewer '{excerpt(value, 40)}'; use an id from data/reviewers.yml: "
+                    + (", ".join(sorted(known)) or "(the registry is empty)")
+                )
         return value
 
     @field_validator("reviewed")
@@ -119,8 +123,10 @@ class Review(Strict):
             if value > today:
                 raise ValueError(f"{value} is in the future; a review date is the day the review happened")
             if years_after(value, REVIEW_INTERVAL_YEARS) < today:
-                raise ValueError(f"{value} is more than {REVIEW_INTERVAL_YEARS} years ago, so the page cannot be "
-                                 "marked as reviewed; review it again, or set status: draft")
+                raise ValueError(
+                    f"{value} is more than {REVIEW_INTERVAL_YEARS} years ago, so the page cannot be "
+                    "marked as reviewed; review it again, or set status: draft"
+                )
         return value
 
     @field_validator("next_review")
@@ -138,8 +144,9 @@ class Review(Strict):
         if value <= reviewed:
             raise ValueError(f"{value} must be after the reviewed date {reviewed}")
         if value > latest:
-            raise ValueError(f"{value} is more than {REVIEW_INTERVAL_YEARS} years after the reviewed date; "
-                             f"use {latest} or earlier")
+            raise ValueError(
+                f"{value} is more than {REVIEW_INTERVAL_YEARS} years after the reviewed date; use {latest} or earlier"
+            )
         return value
 
     @field_validator("fingerprint")
@@ -256,8 +263,9 @@ class TopicPage(BasePage):
             raise ValueError(f"{value} is in the future; use the day the page was first published")
         updated = info.data.get("updated")  # validated first: it belongs to every page
         if updated is not None and value > updated:
-            raise ValueError(f"{value} is after the page was last updated ({updated}); published is the day the "
-                             "page first appeared")
+            raise ValueError(
+                f"{value} is after the page was last updated ({updated}); published is the day the page first appeared"
+            )
         return value
 
     @field_validator("when_to_get_help")
@@ -265,7 +273,9 @@ class TopicPage(BasePage):
     def _pregnancy_help(cls, value: WhenToGetHelp, info: ValidationInfo) -> WhenToGetHelp:
         pregnancy = info.data.get("pregnancy") or info.data.get("pregnancy_weeks") is not None
         if pregnancy and not value.call_maternity_unit:
-            raise ValueError("a pregnancy page needs the call_maternity_unit tier: " + HELP_TIERS["call_maternity_unit"])
+            raise ValueError(
+                "a pregnancy page needs the call_maternity_unit tier: " + HELP_TIERS["call_maternity_unit"]
+            )
         return value
 
     @field_validator("disclaimer")
@@ -273,8 +283,9 @@ class TopicPage(BasePage):
     def _known_disclaimer(cls, value: str, info: ValidationInfo) -> str:
         variants = _context(info).site.disclaimer_variants
         if value not in variants:
-            raise ValueError(f"unknown disclaimer '{excerpt(value, 40)}'; use one of: {', '.join(variants)} "
-                             "(data/disclaimers.yml)")
+            raise ValueError(
+                f"unknown disclaimer '{excerpt(value, 40)}'; use one of: {', '.join(variants)} (data/disclaimers.yml)"
+            )
         return value
 
     @field_validator("clinic")
@@ -282,8 +293,10 @@ class TopicPage(BasePage):
     def _known_clinic(cls, value: str | None, info: ValidationInfo) -> str | None:
         clinics = _context(info).site.clinics
         if value is not None and value != "none" and value not in clinics:
-            raise ValueError(f"unknown clinic '{excerpt(value, 40)}'; use one of: {', '.join(sorted(clinics))}, "
-                             "or none to leave the contact block out (data/practice.yml)")
+            raise ValueError(
+                f"unknown clinic '{excerpt(value, 40)}'; use one of: {', '.join(sorted(clinics))}, "
+                "or none to leave the contact block out (data/practice.yml)"
+            )
         return value
 
     @field_validator("related")
@@ -292,8 +305,7 @@ class TopicPage(BasePage):
         context = _context(info)
         for item in value:
             if context.pages and resolve_path(context.src_path, item) not in context.pages:
-                raise ValueError(f"'{excerpt(item, 60)}' is not a page in docs/; give a path such as "
-                                 "endometriosis.md")
+                raise ValueError(f"'{excerpt(item, 60)}' is not a page in docs/; give a path such as endometriosis.md")
         return value
 
     @property
@@ -321,14 +333,32 @@ def load_page(source: PageSource, src_path: str, topics_dir: str, context: Check
     if is_topic_path(src_path, topics_dir):
         if page_type not in (None, "topic"):
             line = source.front_matter.line_of(("page_type",))
-            raise ProblemsFound([Problem(source.path, line, f"every page in docs/{topics_dir}/ is a medical topic "
-                                         f"page; remove page_type: {excerpt(page_type, 20)} (a page without medical "
-                                         f"content belongs outside docs/{topics_dir}/)", "page_type")])
+            raise ProblemsFound(
+                [
+                    Problem(
+                        source.path,
+                        line,
+                        f"every page in docs/{topics_dir}/ is a medical topic "
+                        f"page; remove page_type: {excerpt(page_type, 20)} (a page without medical "
+                        f"content belongs outside docs/{topics_dir}/)",
+                        "page_type",
+                    )
+                ]
+            )
         return validate(TopicPage, source.front_matter, source.path, context={"check": context})
     if page_type not in SITE_PAGE_TYPES:
         line = source.front_matter.line_of(("page_type",))
         given = "is required" if page_type is None else f"'{excerpt(page_type, 20)}' is not allowed"
-        raise ProblemsFound([Problem(source.path, line, f"{given}; a page outside docs/{topics_dir}/ is a site page: "
-                                     f"use one of {', '.join(SITE_PAGE_TYPES)} (medical topic pages live in "
-                                     f"docs/{topics_dir}/)", "page_type")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    source.path,
+                    line,
+                    f"{given}; a page outside docs/{topics_dir}/ is a site page: "
+                    f"use one of {', '.join(SITE_PAGE_TYPES)} (medical topic pages live in "
+                    f"docs/{topics_dir}/)",
+                    "page_type",
+                )
+            ]
+        )
     return validate(SitePage, source.front_matter, source.path, context={"check": context})

@@ -8,8 +8,8 @@ own), without reference numbers, the reference list or code.
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 import textstat
 
@@ -28,25 +28,31 @@ class Readability:
     reading_age: float  # 5 + Flesch-Kincaid grade: the UK age at which a reader finds the text easy
 
     def __str__(self) -> str:
-        return (f"{self.words} words, Flesch reading ease {self.flesch_reading_ease:.0f}, "
-                f"reading age {self.reading_age:.1f}")
+        return (
+            f"{self.words} words, Flesch reading ease {self.flesch_reading_ease:.0f}, "
+            f"reading age {self.reading_age:.1f}"
+        )
 
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
 
-def _skipped(element: etree.Element) -> bool:
+def _skipped(element: Element) -> bool:
     classes = (element.get("class") or "").split()
-    return (element.tag in _SKIPPED or "footnote" in classes or "headerlink" in classes
-            or (element.tag == "sup" and (element.get("id") or "").startswith("fnref")))
+    return (
+        element.tag in _SKIPPED
+        or "footnote" in classes
+        or "headerlink" in classes
+        or (element.tag == "sup" and (element.get("id") or "").startswith("fnref"))
+    )
 
 
-def prose(root: etree.Element) -> str:
+def prose(root: Element) -> str:
     """The sentences a reader reads, one block of text per line."""
     sentences: list[str] = []
 
-    def inline_text(element: etree.Element) -> str:
+    def inline_text(element: Element) -> str:
         parts = [element.text or ""]
         for child in element:
             if child.tag not in _BLOCKS and not _skipped(child):
@@ -54,7 +60,7 @@ def prose(root: etree.Element) -> str:
             parts.append(child.tail or "")
         return "".join(parts)
 
-    def walk(element: etree.Element) -> None:
+    def walk(element: Element) -> None:
         if _skipped(element):
             return
         if element.tag in _BLOCKS:
@@ -72,5 +78,6 @@ def prose(root: etree.Element) -> str:
 def measure(text: str) -> Readability:
     if not text.strip():
         return Readability(0, 0.0, 0.0)
-    return Readability(textstat.lexicon_count(text), textstat.flesch_reading_ease(text),
-                       5 + textstat.flesch_kincaid_grade(text))
+    return Readability(
+        textstat.lexicon_count(text), textstat.flesch_reading_ease(text), 5 + textstat.flesch_kincaid_grade(text)
+    )

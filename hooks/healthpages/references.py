@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
+from xml.etree.ElementTree import Element
 
 from markdown.treeprocessors import Treeprocessor
 
 
 class ReferencesTreeprocessor(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         for element in root:
             is_heading = element.tag == "h2" and "".join(element.itertext()).strip().lower().startswith("references")
             if is_heading or "footnote" in (element.get("class") or "").split():

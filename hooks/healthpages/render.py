@@ -43,8 +43,14 @@ def relative_url(target: str, current: str) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("healthpages", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    env = Environment(
+        loader=PackageLoader("healthpages", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.filters["uk_date"] = lambda day: uk_date(day) if isinstance(day, date) else ""
 
     @pass_context
@@ -61,7 +67,8 @@ def _environment() -> Environment:
     @pass_context
     def site_link(context: Context, url: str) -> str:
         """An address from the root of the site, for pages that can be served from any address (404)."""
-        return urlsplit(context["library"].settings.site_url).path + url
+        library: Library = context["library"]
+        return urlsplit(library.settings.site_url).path + url
 
     env.filters["page_link"] = page_link
     env.filters["docs_link"] = docs_link
@@ -73,8 +80,7 @@ _ENV = _environment()
 
 
 def render_block(name: str, library: Library, result: PageResult | None = None) -> str:
-    context: dict[str, Any] = {"library": library, "settings": library.settings, "site": library.site,
-                               "result": result}
+    context: dict[str, Any] = {"library": library, "settings": library.settings, "site": library.site, "result": result}
     return _ENV.get_template(f"blocks/{name}.html").render(context).strip()
 
 
@@ -101,7 +107,7 @@ def finish_page(html: str, library: Library, result: PageResult) -> str:
     html = html.replace(TOP_SLOT, top, 1)
     position = html.rfind(END_SLOT)
     if position >= 0:
-        html = html[:position] + end + html[position + len(END_SLOT):]
+        html = html[:position] + end + html[position + len(END_SLOT) :]
     return _finish_document(html, library, result.title_tag, render_block("head", library, result))
 
 

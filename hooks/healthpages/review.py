@@ -69,7 +69,10 @@ def review_state(model: TopicPage, source: PageSource, site: SiteData, today: da
     changed = review.fingerprint is not None and review.fingerprint != content_fingerprint(source)
     unsigned = review.fingerprint is None  # signed before fingerprints: treat as changed, so it is re-signed
     return ReviewState(
-        "reviewed", site.reviewers.get(review.reviewer or ""), review.reviewed, review.next_review,
+        "reviewed",
+        site.reviewers.get(review.reviewer or ""),
+        review.reviewed,
+        review.next_review,
         overdue=review.next_review is not None and review.next_review < today,
         changed_since_review=changed or unsigned,
     )
@@ -79,17 +82,34 @@ def release_problems(source: PageSource, state: ReviewState) -> list[Problem]:
     """What stops a medical page from being published in a release build (and `check --release`)."""
     lines = source.front_matter
     if state.status == "draft":
-        return [Problem(source.path, lines.line_of(("review", "status")),
-                        "is a draft: a release needs a clinical sign-off (see `healthpages sign`)", "review.status")]
+        return [
+            Problem(
+                source.path,
+                lines.line_of(("review", "status")),
+                "is a draft: a release needs a clinical sign-off (see `healthpages sign`)",
+                "review.status",
+            )
+        ]
     problems = []
     if state.overdue and state.next_review is not None:
-        problems.append(Problem(source.path, lines.line_of(("review", "next_review")),
-                                f"overdue for review since {state.next_review}: a clinician must review the page "
-                                "again and sign it", "review.next_review"))
+        problems.append(
+            Problem(
+                source.path,
+                lines.line_of(("review", "next_review")),
+                f"overdue for review since {state.next_review}: a clinician must review the page again and sign it",
+                "review.next_review",
+            )
+        )
     if state.changed_since_review:
-        problems.append(Problem(source.path, lines.line_of(("review", "fingerprint")),
-                                "the page has changed since its last review: a clinician must check the changes "
-                                "and sign it again (see `healthpages sign`)", "review"))
+        problems.append(
+            Problem(
+                source.path,
+                lines.line_of(("review", "fingerprint")),
+                "the page has changed since its last review: a clinician must check the changes "
+                "and sign it again (see `healthpages sign`)",
+                "review",
+            )
+        )
     return problems
 
 
@@ -111,6 +131,10 @@ def reviewer_fit_problem(model: TopicPage, source: PageSource, site: SiteData) -
     able = [r.name for r in site.reviewers.values() if needed in r.specialties]
     who = f"; reviewers with it: {', '.join(able)}" if able else "; no reviewer in data/reviewers.yml has it yet"
     kind = "a pregnancy page" if model.is_pregnancy_page else "this page"
-    return Problem(source.path, source.front_matter.line_of(("review", "reviewer")),
-                   f"{kind} needs a reviewer whose specialties include {needed}; {reviewer.name} lists "
-                   f"{', '.join(reviewer.specialties) or 'none'}{who}", "review.reviewer")
+    return Problem(
+        source.path,
+        source.front_matter.line_of(("review", "reviewer")),
+        f"{kind} needs a reviewer whose specialties include {needed}; {reviewer.name} lists "
+        f"{', '.join(reviewer.specialties) or 'none'}{who}",
+        "review.reviewer",
+    )

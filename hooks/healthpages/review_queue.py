@@ -41,8 +41,11 @@ def queue(settings: SiteSettings, changed: set[str] | None = None, due_by: date 
     rows = []
     root = settings.root
     for src_path, record in builder.records.items():
-        path = (settings.docs_dir / src_path).relative_to(root).as_posix() if settings.docs_dir.is_relative_to(
-            root) else src_path
+        path = (
+            (settings.docs_dir / src_path).relative_to(root).as_posix()
+            if settings.docs_dir.is_relative_to(root)
+            else src_path
+        )
         if changed is not None and path not in changed:
             continue
         if not isinstance(record.model, TopicPage):
@@ -56,8 +59,14 @@ def queue(settings: SiteSettings, changed: set[str] | None = None, due_by: date 
     for path in sorted(changed or ()):  # changed pages whose front matter could not be read at all
         shown = settings.shown(root / path)
         if path.endswith(".md") and shown in shown_problems and not any(r.shown == shown for r in rows):
-            rows.append(QueueRow(shown, "(cannot be read)", ReviewState("draft"),
-                                 tuple(p for p in builder.problems if p.path == shown)))
+            rows.append(
+                QueueRow(
+                    shown,
+                    "(cannot be read)",
+                    ReviewState("draft"),
+                    tuple(p for p in builder.problems if p.path == shown),
+                )
+            )
     return sorted(rows, key=lambda row: (row.state.urgency, row.shown))
 
 
@@ -66,12 +75,18 @@ def format_rows(rows: list[QueueRow], style: str, settings: SiteSettings, only_c
         heading = "Medical pages changed by this pull request" if only_changed else "Review status of the medical pages"
         if not rows:
             return f"### {heading}\n\nNo medical page is changed." if only_changed else f"### {heading}\n\nNone."
-        lines = [f"### {heading}", "", "| Page | Status | Reviewer | Last reviewed | Next review due |",
-                 "| --- | --- | --- | --- | --- |"]
+        lines = [
+            f"### {heading}",
+            "",
+            "| Page | Status | Reviewer | Last reviewed | Next review due |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for row in rows:
             reviewer = row.state.reviewer.name if row.state.reviewer else ""
-            lines.append(f"| `{row.shown}` ({row.title}) | {row.status} | {reviewer} | "
-                         f"{uk_date(row.state.reviewed)} | {uk_date(row.state.next_review)} |")
+            lines.append(
+                f"| `{row.shown}` ({row.title}) | {row.status} | {reviewer} | "
+                f"{uk_date(row.state.reviewed)} | {uk_date(row.state.next_review)} |"
+            )
         problems = [p for row in rows for p in row.problems]
         if problems:
             lines += ["", "Problems to fix before a clinician reviews these pages:", ""]
@@ -83,8 +98,11 @@ def format_rows(rows: list[QueueRow], style: str, settings: SiteSettings, only_c
     lines = []
     for row in rows:
         due = f", next review due {uk_date(row.state.next_review)}" if row.state.next_review else ""
-        reviewed = f", last reviewed {uk_date(row.state.reviewed)} by {row.state.reviewer.name}" \
-            if row.state.reviewed and row.state.reviewer else ""
+        reviewed = (
+            f", last reviewed {uk_date(row.state.reviewed)} by {row.state.reviewer.name}"
+            if row.state.reviewed and row.state.reviewer
+            else ""
+        )
         lines.append(f"{row.shown.ljust(width)}  {row.status}{reviewed}{due}")
         lines += [f"    {p}" for p in row.problems]
     return "\n".join(lines)

@@ -17,8 +17,14 @@ from healthpages.settings import SiteSettings
 
 TEMPLATE = Path(__file__).with_name("templates") / "topic_page.md"
 # The scaffold's stand-in texts all start with one of these.
-PLACEHOLDERS = ("Replace with", "Write one plain sentence here", "One or two sentences that welcome",
-                "A question a patient asks", "The answer in two to five sentences", "Organisation. Title of the")
+PLACEHOLDERS = (
+    "Replace with",
+    "Write one plain sentence here",
+    "One or two sentences that welcome",
+    "A question a patient asks",
+    "The answer in two to five sentences",
+    "Organisation. Title of the",
+)
 
 
 def slugify(title: str) -> str:
@@ -32,13 +38,24 @@ def placeholder_problems(source: PageSource) -> list[Problem]:
     for loc, node in source.front_matter.scalars():
         if any(marker in node.value for marker in PLACEHOLDERS):
             field = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in loc).replace(".[", "[")
-            problems.append(Problem(source.path, node.start_mark.line + source.front_matter.first_line,
-                                    "still holds the text from the page template; write the page's own", field))
+            problems.append(
+                Problem(
+                    source.path,
+                    node.start_mark.line + source.front_matter.first_line,
+                    "still holds the text from the page template; write the page's own",
+                    field,
+                )
+            )
     for offset, line in enumerate(source.body.splitlines()):
         if any(marker in line for marker in PLACEHOLDERS):
-            problems.append(Problem(source.path, source.body_first_line + offset,
-                                    "this line still holds the text from the page template; write the page's own",
-                                    "body"))
+            problems.append(
+                Problem(
+                    source.path,
+                    source.body_first_line + offset,
+                    "this line still holds the text from the page template; write the page's own",
+                    "body",
+                )
+            )
     return problems
 
 

@@ -87,8 +87,9 @@ def today_from(configured: object = None) -> date:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise ProblemsFound([Problem(TODAY_VARIABLE, 0, f"'{excerpt(value)}' is not a date; use "
-                                         "YYYY-MM-DD")]) from None
+            raise ProblemsFound(
+                [Problem(TODAY_VARIABLE, 0, f"'{excerpt(value)}' is not a date; use YYYY-MM-DD")]
+            ) from None
     return date.today()
 
 
@@ -141,12 +142,19 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
     """mkdocs.yml's values and its node tree (for line numbers); problems name the line."""
     shown = config_file.as_posix()
     if not config_file.is_file():
-        raise ProblemsFound([Problem(shown, 0, "no mkdocs.yml here; run the command from the repository's top "
-                                     "folder or pass --config-file")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "no mkdocs.yml here; run the command from the repository's top folder or pass --config-file",
+                )
+            ]
+        )
     text = config_file.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text, Loader=_ConfigLoader)
-        values = yaml.load(text, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader subclass
+        values = yaml.load(text, Loader=_ConfigLoader) or {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ProblemsFound([Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem))]) from None
@@ -171,9 +179,18 @@ def _nav_entries(value: Any, document: YamlDocument, loc: tuple[str | int, ...],
             else:
                 entries.append(_leaf(str(title), str(target), line))
         else:
-            raise ProblemsFound([Problem(shown, line, "each navigation entry is a page path "
-                                         "(- conditions/page.md), a titled page (- Title: page.md) or a section "
-                                         "(- Section: followed by its pages, indented)", "nav")])
+            raise ProblemsFound(
+                [
+                    Problem(
+                        shown,
+                        line,
+                        "each navigation entry is a page path "
+                        "(- conditions/page.md), a titled page (- Title: page.md) or a section "
+                        "(- Section: followed by its pages, indented)",
+                        "nav",
+                    )
+                ]
+            )
     return tuple(entries)
 
 

@@ -24,8 +24,10 @@ from healthpages.settings import SiteSettings
 from healthpages.site_data import load_site_data
 from healthpages.text_source import decode
 
-_REVIEW_KEY = re.compile(r"^(?P<indent>[ \t]+)(?P<key>status|reviewer|reviewed|next_review|fingerprint):"
-                         r"(?P<value>[^#\r\n]*?)(?P<comment>[ \t]+#[^\r\n]*)?(?P<end>\r?\n|$)")
+_REVIEW_KEY = re.compile(
+    r"^(?P<indent>[ \t]+)(?P<key>status|reviewer|reviewed|next_review|fingerprint):"
+    r"(?P<value>[^#\r\n]*?)(?P<comment>[ \t]+#[^\r\n]*)?(?P<end>\r?\n|$)"
+)
 
 
 def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_review: date | None) -> str:
@@ -33,9 +35,13 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
     newline = "\r\n" if "\r\n" in text else "\n"
     plain = text.replace("\r\n", "\n")
     source = split_page(plain, shown)
-    values = {"status": "reviewed", "reviewer": reviewer, "reviewed": reviewed.isoformat(),
-              "next_review": (next_review or years_after(reviewed, REVIEW_INTERVAL_YEARS)).isoformat(),
-              "fingerprint": content_fingerprint(source)}
+    values = {
+        "status": "reviewed",
+        "reviewer": reviewer,
+        "reviewed": reviewed.isoformat(),
+        "next_review": (next_review or years_after(reviewed, REVIEW_INTERVAL_YEARS)).isoformat(),
+        "fingerprint": content_fingerprint(source),
+    }
     lines = text.splitlines(keepends=True)
     span = source.front_matter.key_span("review")
     if span is None:
@@ -44,8 +50,17 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
         return "".join(lines[:closing] + block + lines[closing:])
     first, last = span
     if lines[first - 1].rstrip().removeprefix("review:").strip():  # review: {status: draft} on one line
-        raise ProblemsFound([Problem(shown, first, "write the review block one field per line (review:, then "
-                                     "  status: draft) so that it can be signed", "review")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    first,
+                    "write the review block one field per line (review:, then "
+                    "  status: draft) so that it can be signed",
+                    "review",
+                )
+            ]
+        )
     indent = "  "
     remaining = dict(values)
     for index in range(first, last):
@@ -64,8 +79,16 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
 def write_atomically(path: Path, text: str, shown: str) -> None:
     """Replace a file's content all at once, keeping its permissions; the original survives any failure."""
     if not os.access(path, os.W_OK):
-        raise ProblemsFound([Problem(shown, 0, "the file is read-only; make it writable (or sign it from a "
-                                     "checkout you can change) and run the command again")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "the file is read-only; make it writable (or sign it from a "
+                    "checkout you can change) and run the command again",
+                )
+            ]
+        )
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -76,8 +99,9 @@ def write_atomically(path: Path, text: str, shown: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise ProblemsFound([Problem(shown, 0, f"could not write the page ({error.strerror or error}); the page "
-                                     "was not changed")]) from None
+        raise ProblemsFound(
+            [Problem(shown, 0, f"could not write the page ({error.strerror or error}); the page was not changed")]
+        ) from None
 
 
 def sign_page(settings: SiteSettings, page: Path, reviewer: str, reviewed: date, next_review: date | None) -> Path:

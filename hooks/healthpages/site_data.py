@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -23,16 +23,22 @@ Text = Annotated[str, Field(min_length=1)]
 
 def _uk_phone(value: str) -> str:
     if not re.fullmatch(r"[+0-9 ()-]+", value):
-        raise ValueError(f"'{excerpt(value)}' is not a valid UK phone number: use digits only; write it as "
-                         "0117 440 4224 or +44 117 440 4224")
+        raise ValueError(
+            f"'{excerpt(value)}' is not a valid UK phone number: use digits only; write it as "
+            "0117 440 4224 or +44 117 440 4224"
+        )
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number) or \
-            phonenumbers.region_code_for_number(number) != "GB":
-        raise ValueError(f"'{excerpt(value)}' is not a valid UK phone number; write it as 0117 440 4224 or "
-                         "+44 117 440 4224")
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) != "GB"
+    ):
+        raise ValueError(
+            f"'{excerpt(value)}' is not a valid UK phone number; write it as 0117 440 4224 or +44 117 440 4224"
+        )
     return value
 
 
@@ -156,7 +162,7 @@ class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
-    reviewer_rules: ReviewerRules = ReviewerRules()
+    reviewer_rules: ReviewerRules = field(default_factory=ReviewerRules)
 
     @property
     def clinics(self) -> dict[str, Clinic]:
@@ -186,8 +192,9 @@ def _load(model: type[ModelT], path: Path) -> tuple[ModelT, YamlDocument, str]:
     if not path.is_file():
         raise ProblemsFound([Problem(shown, 1, "data file is missing")])
     if path.is_symlink():
-        raise ProblemsFound([Problem(shown, 1, "data files may not be symbolic links; replace the link with the "
-                                     "file itself")])
+        raise ProblemsFound(
+            [Problem(shown, 1, "data files may not be symbolic links; replace the link with the file itself")]
+        )
     document = parse_yaml(decode(path.read_bytes(), shown), shown)
     return validate(model, document, shown), document, shown
 
@@ -213,14 +220,24 @@ def load_site_data(data_dir: Path) -> SiteData:
     ids = {p.id for p in practice.practitioners}
     for index, clinic in enumerate(practice.clinics):
         if clinic.practitioner not in ids:
-            problems.append(Problem(shown, document.line_of(("clinics", index, "practitioner")),
-                                    f"unknown practitioner '{clinic.practitioner}'; known: {', '.join(sorted(ids))}",
-                                    f"clinics[{index + 1}].practitioner"))
+            problems.append(
+                Problem(
+                    shown,
+                    document.line_of(("clinics", index, "practitioner")),
+                    f"unknown practitioner '{clinic.practitioner}'; known: {', '.join(sorted(ids))}",
+                    f"clinics[{index + 1}].practitioner",
+                )
+            )
     clinic_ids = sorted(c.id for c in practice.clinics)
     if practice.default_clinic not in clinic_ids:
-        problems.append(Problem(shown, document.line_of(("default_clinic",)),
-                                f"unknown clinic '{practice.default_clinic}'; known: {', '.join(clinic_ids)}",
-                                "default_clinic"))
+        problems.append(
+            Problem(
+                shown,
+                document.line_of(("default_clinic",)),
+                f"unknown clinic '{practice.default_clinic}'; known: {', '.join(clinic_ids)}",
+                "default_clinic",
+            )
+        )
     if problems:
         raise ProblemsFound(problems)
     return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers, reviewers.required_specialties)

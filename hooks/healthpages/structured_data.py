@@ -7,11 +7,11 @@ is missing is left out rather than emitted half-empty.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-import re
 
 from healthpages.page_model import TopicPage
 from healthpages.site_data import Clinic, Reviewer, SiteData
@@ -39,8 +39,13 @@ class SiteGraph:
 def _address(clinic: Clinic) -> dict[str, Any]:
     address = clinic.address
     street = ", ".join(part for part in (address.street, address.locality) if part)
-    return {"@type": "PostalAddress", "streetAddress": street, "addressLocality": address.city,
-            "postalCode": address.postcode, "addressCountry": address.country_code}
+    return {
+        "@type": "PostalAddress",
+        "streetAddress": street,
+        "addressLocality": address.city,
+        "postalCode": address.postcode,
+        "addressCountry": address.country_code,
+    }
 
 
 def build_site_graph(site: SiteData, site_url: str, site_name: str, page_url: Callable[[str], str]) -> SiteGraph:
@@ -49,29 +54,45 @@ def build_site_graph(site: SiteData, site_url: str, site_name: str, page_url: Ca
     practitioner_ids = {p.id: f"{base}#/schema/physician/{p.id}" for p in site.practice.practitioners}
     clinic_ids = {c.id: f"{base}#/schema/clinic/{c.id}" for c in site.practice.clinics}
     publisher_id = practitioner_ids[site.practice.practitioners[0].id]
-    nodes: list[dict[str, Any]] = [{
-        "@type": "WebSite", "@id": f"{base}#/schema/website", "url": base, "name": site_name,
-        "inLanguage": LANGUAGE, "publisher": {"@id": publisher_id},
-    }]
+    nodes: list[dict[str, Any]] = [
+        {
+            "@type": "WebSite",
+            "@id": f"{base}#/schema/website",
+            "url": base,
+            "name": site_name,
+            "inLanguage": LANGUAGE,
+            "publisher": {"@id": publisher_id},
+        }
+    ]
     for clinic in site.practice.clinics:
-        nodes.append({
-            "@type": "MedicalClinic", "@id": clinic_ids[clinic.id], "name": clinic.name,
-            "url": str(clinic.website), "telephone": clinic.phone_e164, "address": _address(clinic),
-            "medicalSpecialty": site.practitioners[clinic.practitioner].specialty,
-        })
+        nodes.append(
+            {
+                "@type": "MedicalClinic",
+                "@id": clinic_ids[clinic.id],
+                "name": clinic.name,
+                "url": str(clinic.website),
+                "telephone": clinic.phone_e164,
+                "address": _address(clinic),
+                "medicalSpecialty": site.practitioners[clinic.practitioner].specialty,
+            }
+        )
     for person in site.practice.practitioners:
         locations = [{"@id": clinic_ids[c.id]} for c in site.practice.clinics if c.practitioner == person.id]
         node: dict[str, Any] = {
-            "@type": "Physician", "@id": practitioner_ids[person.id], "name": person.display_name,
-            "description": person.summary, "medicalSpecialty": person.specialty,
+            "@type": "Physician",
+            "@id": practitioner_ids[person.id],
+            "name": person.display_name,
+            "description": person.summary,
+            "medicalSpecialty": person.specialty,
             "url": page_url(person.profile),
         }
         if locations:
             node["location"] = locations
         nodes.append(node)
     profile_urls = {reviewer.id: page_url(reviewer.profile) for reviewer in site.reviewers.values()}
-    return SiteGraph(base, tuple(nodes), f"{base}#/schema/website", publisher_id, clinic_ids, practitioner_ids,
-                     profile_urls)
+    return SiteGraph(
+        base, tuple(nodes), f"{base}#/schema/website", publisher_id, clinic_ids, practitioner_ids, profile_urls
+    )
 
 
 @dataclass(frozen=True)
@@ -85,8 +106,12 @@ def page_graph(graph: SiteGraph, result: PageResult) -> dict[str, Any]:
     page_id = f"{url}#/schema/webpage"
     page: dict[str, Any] = {
         "@type": "MedicalWebPage" if result.is_medical else "WebPage",
-        "@id": page_id, "url": url, "name": model.title, "description": model.description,
-        "inLanguage": LANGUAGE, "isPartOf": {"@id": graph.website_id},
+        "@id": page_id,
+        "url": url,
+        "name": model.title,
+        "description": model.description,
+        "inLanguage": LANGUAGE,
+        "isPartOf": {"@id": graph.website_id},
         "dateModified": (result.modified or model.updated).isoformat(),
     }
     nodes: list[dict[str, Any]] = [*graph.nodes, page]
@@ -106,19 +131,37 @@ def page_graph(graph: SiteGraph, result: PageResult) -> dict[str, Any]:
     if len(crumbs) > 1:
         crumb_id = f"{url}#/schema/breadcrumb"
         page["breadcrumb"] = {"@id": crumb_id}
-        nodes.append({"@type": "BreadcrumbList", "@id": crumb_id, "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": crumb.name, "item": crumb.url}
-            for n, crumb in enumerate(crumbs, start=1)]})
+        nodes.append(
+            {
+                "@type": "BreadcrumbList",
+                "@id": crumb_id,
+                "itemListElement": [
+                    {"@type": "ListItem", "position": n, "name": crumb.name, "item": crumb.url}
+                    for n, crumb in enumerate(crumbs, start=1)
+                ],
+            }
+        )
     if result.faq:
-        nodes.append({
-            "@type": "FAQPage", "@id": f"{url}#/schema/faq", "url": url, "name": model.title,
-            "inLanguage": LANGUAGE, "isPartOf": {"@id": page_id},
-            "mainEntity": [{
-                "@type": "Question", "@id": f"{url}#{item.anchor}", "url": f"{url}#{item.anchor}",
-                "name": item.question,
-                "acceptedAnswer": {"@type": "Answer", "text": _absolute_links(item.answer_html, url)},
-            } for item in result.faq],
-        })
+        nodes.append(
+            {
+                "@type": "FAQPage",
+                "@id": f"{url}#/schema/faq",
+                "url": url,
+                "name": model.title,
+                "inLanguage": LANGUAGE,
+                "isPartOf": {"@id": page_id},
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "@id": f"{url}#{item.anchor}",
+                        "url": f"{url}#{item.anchor}",
+                        "name": item.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": _absolute_links(item.answer_html, url)},
+                    }
+                    for item in result.faq
+                ],
+            }
+        )
     return {"@context": "https://schema.org", "@graph": nodes}
 
 

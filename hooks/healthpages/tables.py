@@ -7,20 +7,19 @@ assistive technology, which already announces the header cell).
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
+from xml.etree.ElementTree import Element
 
 from markdown.treeprocessors import Treeprocessor
 
-ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader",
-         "td": "cell"}
+ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader", "td": "cell"}
 
 
-def _text(element: etree.Element) -> str:
+def _text(element: Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
 class ResponsiveTablesTreeprocessor(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: Element) -> None:
         for table in list(root.iter("table")):
             table.set("class", " ".join(filter(None, [table.get("class"), "health-table"])))
             headings = [_text(th) for th in table.findall("./thead/tr/th")]
@@ -31,7 +30,7 @@ class ResponsiveTablesTreeprocessor(Treeprocessor):
                 for heading, cell in zip(headings, row.findall("./td"), strict=False):
                     if not heading:
                         continue
-                    label = etree.Element("span", {"class": "health-table__heading", "aria-hidden": "true"})
+                    label = Element("span", {"class": "health-table__heading", "aria-hidden": "true"})
                     label.text = heading
                     label.tail = cell.text
                     cell.text = None

@@ -30,8 +30,9 @@ def character_problem(char: str) -> str | None:
         return f"{name} is not allowed; delete it (it is invisible in most editors)"
     if category == "Cf" and char not in _ALLOWED_FORMAT:
         name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
-        return (f"the invisible character U+{ord(char):04X} ({name}) is not allowed: it can hide or reorder "
-                "text; delete it")
+        return (
+            f"the invisible character U+{ord(char):04X} ({name}) is not allowed: it can hide or reorder text; delete it"
+        )
     return None
 
 
@@ -44,8 +45,16 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start : error.start + 1].hex()
-        raise ProblemsFound([Problem(path, line, f"the file is not saved as UTF-8 (byte 0x{byte} on this line); "
-                                     "save it with the UTF-8 encoding in your editor")]) from None
+        raise ProblemsFound(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"the file is not saved as UTF-8 (byte 0x{byte} on this line); "
+                    "save it with the UTF-8 encoding in your editor",
+                )
+            ]
+        ) from None
     text = text.replace("\r\n", "\n")
     problems = []
     for match in _UNUSUAL.finditer(text):

@@ -46,11 +46,16 @@ def _describe(error: Any) -> str:
     if kind == "literal_error":
         return f"{_plain(given)} is not allowed; use {ctx['expected']}"
     if kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "int_parsing"):
-        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping of fields",
-                    "model_type": "a mapping of fields", "int_type": "a whole number",
-                    "int_parsing": "a whole number"}[kind]
+        expected = {
+            "string_type": "text",
+            "list_type": "a list",
+            "dict_type": "a mapping of fields",
+            "model_type": "a mapping of fields",
+            "int_type": "a whole number",
+            "int_parsing": "a whole number",
+        }[kind]
         return f"must be {expected}, not {_plain(given)}"
-    message = error["msg"]
+    message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
 
@@ -67,13 +72,19 @@ def field_name(loc: tuple[str | int, ...]) -> str:
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def validate(model: type[ModelT], document: YamlDocument, path: str,
-             context: dict[str, Any] | None = None) -> ModelT:
+def validate(model: type[ModelT], document: YamlDocument, path: str, context: dict[str, Any] | None = None) -> ModelT:
     """Validate parsed YAML into `model`, raising every problem at once with its line."""
     data = document.data
     if not isinstance(data, dict):
-        raise ProblemsFound([Problem(path, document.first_line, "the file must be a list of fields, one per line, "
-                                     "for example `title: ...`")])
+        raise ProblemsFound(
+            [
+                Problem(
+                    path,
+                    document.first_line,
+                    "the file must be a list of fields, one per line, for example `title: ...`",
+                )
+            ]
+        )
     try:
         return model.model_validate(data, context=context)
     except ValidationError as error:

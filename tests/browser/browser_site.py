@@ -10,15 +10,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, ViewportSize
 
 # The home page, the A to Z, the lead topic and the contact page (issue 6).
 PAGES = ["/", "/conditions/", "/conditions/cervical-insufficiency/", "/contact/"]
 TOPIC_PAGE = "/conditions/cervical-insufficiency/"
 # A small phone and a laptop.
-VIEWPORTS = {"360x800": {"width": 360, "height": 800}, "1280x800": {"width": 1280, "height": 800}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "360x800": {"width": 360, "height": 800},
+    "1280x800": {"width": 1280, "height": 800},
+}
 # The widths the layout is checked at: the smallest phones, a common phone, a tablet and a laptop.
-LAYOUT_WIDTHS = {f"{w}x800": {"width": w, "height": 800} for w in (320, 360, 768, 1280)}
+LAYOUT_WIDTHS: dict[str, ViewportSize] = {f"{w}x800": {"width": w, "height": 800} for w in (320, 360, 768, 1280)}
 
 
 @dataclass
@@ -34,7 +37,7 @@ class OpenedPage:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -9,14 +9,26 @@ When a test fails, screenshots of the pages it opened are saved under `test-outp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    Route,
+    sync_playwright,
+)
 
 from browser_site import LAYOUT_WIDTHS, VIEWPORTS, OpenedPage, serve
 from sitebuild import ROOT, build_site
@@ -75,9 +87,7 @@ def chromium(playwright_instance: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_page(
-    request: pytest.FixtureRequest, chromium: Browser, base_url: str
-) -> Iterator[Callable[..., OpenedPage]]:
+def open_page(request: pytest.FixtureRequest, chromium: Browser, base_url: str) -> Iterator[Callable[..., OpenedPage]]:
     """Open a path of the site in a fresh context: `open_page("/contact/", "360x800", dark=True)`."""
     local = urlsplit(base_url).netloc
     contexts: list[BrowserContext] = []
@@ -86,7 +96,8 @@ def open_page(
     def _open(path: str, viewport: str = "1280x800", *, dark: bool = False, base: str = base_url) -> OpenedPage:
         """`base` serves another built site (it must be on 127.0.0.1 too)."""
         context = chromium.new_context(
-            viewport=VIEWPORTS.get(viewport) or LAYOUT_WIDTHS[viewport], color_scheme="dark" if dark else "light",
+            viewport=VIEWPORTS.get(viewport) or LAYOUT_WIDTHS[viewport],
+            color_scheme="dark" if dark else "light",
             reduced_motion="reduce",
         )
         contexts.append(context)
@@ -102,21 +113,29 @@ def open_page(
                 route.abort("blockedbyclient")
 
         # Context-wide, so requests from the search worker are recorded and routed too.
+        def on_request(request: Request) -> None:
+            opened.requests.append(request.url)
+
+        def on_request_failed(request: Request) -> None:
+            opened.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+        def on_response(response: Response) -> None:
+            if response.status >= 400:
+                opened.failed.append(f"{response.request.method} {response.url}: HTTP {response.status}")
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                opened.console_errors.append(f"console.error: {message.text} ({message.location})")
+
+        def on_page_error(error: Error) -> None:
+            opened.console_errors.append(f"uncaught: {error}")
+
         context.route("**/*", _route)
-        context.on("request", lambda req: opened.requests.append(req.url))
-        context.on(
-            "requestfailed",
-            lambda req: opened.failed.append(f"{req.method} {req.url}: {req.failure}"),
-        )
-        context.on(
-            "response",
-            lambda res: res.status >= 400 and opened.failed.append(f"{res.request.method} {res.url}: HTTP {res.status}"),
-        )
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and opened.console_errors.append(f"console.error: {msg.text} ({msg.location})"),
-        )
-        page.on("pageerror", lambda error: opened.console_errors.append(f"uncaught: {error}"))
+        context.on("request", on_request)
+        context.on("requestfailed", on_request_failed)
+        context.on("response", on_response)
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
         request.node.stash[_OPEN_PAGES].append(page)
         page.goto(base + path, wait_until="networkidle")
         return opened
@@ -131,7 +150,9 @@ def _safe_name(text: str) -> str:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """When a test fails, screenshot each page it opened at both viewports, while they are still open."""
     report = yield
     pages = item.stash.get(_OPEN_PAGES, [])
@@ -151,10 +172,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 except Exception as error:  # a screenshot must never hide the test's own failure
                     report.sections.append(("screenshot", f"could not save {target}: {error}"))
             if original:
-                try:
+                with contextlib.suppress(Exception):
                     page.set_viewport_size(original)
-                except Exception:
-                    pass
         if saved:
             report.sections.append(("screenshots", "\n".join(saved)))
     return report

@@ -6,7 +6,6 @@ fixture with a long site name, a long page title and a very long word, with the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,15 @@ from sitebuild import build_site, copy_fixture_site
 
 pytestmark = pytest.mark.browser
 
-SHIPPED_PAGES = ["/", "/conditions/", "/conditions/cervical-insufficiency/", "/conditions/adenomyosis/",
-                 "/contact/", "/our-medical-experts/", "/404.html"]
+SHIPPED_PAGES = [
+    "/",
+    "/conditions/",
+    "/conditions/cervical-insufficiency/",
+    "/conditions/adenomyosis/",
+    "/contact/",
+    "/our-medical-experts/",
+    "/404.html",
+]
 LONG_SITE_NAME = "Bristol Gynaecology and Pregnancy Health Information Library"
 LONG_TITLE = "Heavy menstrual bleeding, abnormal uterine bleeding and what to do when periods change suddenly"
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
@@ -33,7 +39,8 @@ LAYOUT_PROBLEMS = r"""
     problems.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px window`);
   }
   const describe = (el) => {
-    const cls = typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "";
+    const names = typeof el.className === "string" ? el.className.trim() : "";
+    const cls = names ? "." + names.split(/\s+/).join(".") : "";
     return el.tagName.toLowerCase() + cls;
   };
   const hides = (value) => value === "hidden" || value === "clip";

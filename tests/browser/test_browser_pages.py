@@ -39,9 +39,7 @@ def _axe_violations(opened: OpenedPage) -> list[str]:
     page = opened.page
     # Open every disclosure so the FAQ answers are checked too (axe skips hidden content).
     page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    )
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
     lines = []
     for violation in results.response["violations"]:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
@@ -102,14 +100,16 @@ MEASURE_TARGETS = r"""
       const style = getComputedStyle(a);
       if (style.overflowX === "visible" && style.overflowY === "visible") continue;
       const c = a.getBoundingClientRect();
-      [left, top, right, bottom] = [Math.max(left, c.left), Math.max(top, c.top), Math.min(right, c.right), Math.min(bottom, c.bottom)];
+      [left, top] = [Math.max(left, c.left), Math.max(top, c.top)];
+      [right, bottom] = [Math.min(right, c.right), Math.min(bottom, c.bottom)];
       if (left >= right || top >= bottom) return true;
     }
     return false;
   };
   const describe = (el) => {
     const text = (el.textContent || el.getAttribute("aria-label") || el.title || "").trim().replace(/\s+/g, " ");
-    const cls = typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "";
+    const names = typeof el.className === "string" ? el.className.trim() : "";
+    const cls = names ? "." + names.split(/\s+/).join(".") : "";
     return `${el.tagName.toLowerCase()}${cls} "${text.slice(0, 50)}"`;
   };
   const targets = [];
@@ -122,15 +122,18 @@ MEASURE_TARGETS = r"""
     }
   }
   const centre = (t) => [t.r.left + t.r.width / 2, t.r.top + t.r.height / 2];
-  const distanceToBox = ([x, y], r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const distanceToBox = ([x, y], r) =>
+    Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
   const problems = [];
   for (const t of targets) {
     if (!t.small || t.inline) continue;
     const c = centre(t);
     const clash = targets.find((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el) && (
-      distanceToBox(c, o.r) < 12 || (o.small && !o.inline && Math.hypot(c[0] - centre(o)[0], c[1] - centre(o)[1]) < 24)));
+      distanceToBox(c, o.r) < 12 ||
+      (o.small && !o.inline && Math.hypot(c[0] - centre(o)[0], c[1] - centre(o)[1]) < 24)));
     if (clash) {
-      problems.push(`${describe(t.el)} is ${t.r.width.toFixed(1)}x${t.r.height.toFixed(1)} px and too close to ${describe(clash.el)}`);
+      const size = `${t.r.width.toFixed(1)}x${t.r.height.toFixed(1)} px`;
+      problems.push(`${describe(t.el)} is ${size} and too close to ${describe(clash.el)}`);
     }
   }
   return { count: targets.length, problems };

@@ -23,9 +23,10 @@ def _faq_items(page: Page) -> Locator:
 
 def _active_summary_index(page: Page) -> int:
     """Which FAQ summary has the focus (-1: none)."""
-    return page.evaluate(
+    index = page.evaluate(
         "sel => [...document.querySelectorAll(sel)].indexOf(document.activeElement)", f"{FAQ} > summary"
     )
+    return int(index)
 
 
 def _assert_state(item: Locator, *, is_open: bool) -> None:
@@ -43,6 +44,7 @@ def _assert_not_under_header(page: Page, summary: Locator, label: str) -> None:
     box = summary.bounding_box()
     assert header and box, f"{label}: header or summary not rendered"
     viewport = page.viewport_size
+    assert viewport is not None
     assert box["y"] >= header["y"] + header["height"] - 0.5, (
         f"{label}: the focused question (top {box['y']:.1f}) is hidden under the sticky header "
         f"(bottom {header['y'] + header['height']:.1f})"
@@ -51,13 +53,10 @@ def _assert_not_under_header(page: Page, summary: Locator, label: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_faq_opens_and_closes_with_enter_space_and_click(
-    open_page: Callable[..., OpenedPage], viewport: str
-) -> None:
+def test_faq_opens_and_closes_with_enter_space_and_click(open_page: Callable[..., OpenedPage], viewport: str) -> None:
     page = open_page(TOPIC_PAGE, viewport).page
     items = _faq_items(page)
     first = items.nth(0)
-    summary = first.locator("summary")
     _assert_state(first, is_open=False)
 
     # Keyboard: Tab from the control just before the FAQ lands on the first question.
@@ -116,9 +115,10 @@ def test_disclaimer_review_line_and_contact_are_visible(open_page: Callable[...,
     assert phone_links.get_attribute("href") == CLINIC_PHONE_E164
     expect(phone_links).to_be_visible()
     # Every tel: link on the page dials the same E.164 number.
-    assert page.eval_on_selector_all("a[href^='tel:']", "links => links.map(a => a.getAttribute('href'))") == [
-        CLINIC_PHONE_E164
-    ] * page.locator("a[href^='tel:']").count()
+    assert (
+        page.eval_on_selector_all("a[href^='tel:']", "links => links.map(a => a.getAttribute('href'))")
+        == [CLINIC_PHONE_E164] * page.locator("a[href^='tel:']").count()
+    )
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -41,8 +41,14 @@ EXTENSION = "healthpages.extension"
 
 
 def settings_from_config(config: MkDocsConfig) -> SiteSettings:
-    values = {"site_name": config.site_name, "site_url": config.site_url, "docs_dir": config.docs_dir,
-              "site_dir": config.site_dir, "use_directory_urls": config.use_directory_urls, "extra": config.extra}
+    values = {
+        "site_name": config.site_name,
+        "site_url": config.site_url,
+        "docs_dir": config.docs_dir,
+        "site_dir": config.site_dir,
+        "use_directory_urls": config.use_directory_urls,
+        "extra": config.extra,
+    }
     return settings_from(Path(config.config_file_path or "mkdocs.yml").absolute(), values, None)
 
 
@@ -203,37 +209,54 @@ class MkDocsBuild:
         (self.settings.site_dir / "robots.txt").write_text(robots_txt(self.library), encoding="utf-8")
         if self.builder.problems:
             count = len(self.builder.problems)
-            raise PluginError(f"{count} problem{'s' if count != 1 else ''} in the pages or data (listed above); "
-                              f"{SUMMARY_END}")
+            raise PluginError(
+                f"{count} problem{'s' if count != 1 else ''} in the pages or data (listed above); {SUMMARY_END}"
+            )
 
     # -- MkDocs' messages as problems ------------------------------------------------------------------
 
     def translate(self, message: str, removed: set[str]) -> list[Problem] | None:
         """MkDocs' message as problems with a file and line; None for messages that are not about content."""
-        match = re.match(r"Doc file '([^']+)' contains (?:an? (?:absolute |unrecognized relative )?link) '([^']+)'"
-                         r"(?:, but (.*))?", message, re.S)
+        match = re.match(
+            r"Doc file '([^']+)' contains (?:an? (?:absolute |unrecognized relative )?link) '([^']+)'"
+            r"(?:, but (.*))?",
+            message,
+            re.S,
+        )
         if match:
             src_path, target, detail = match.groups()
             return [self._link_problem(src_path, target, detail or message)]
-        match = re.match(r"The following pages exist in the docs directory, but are not included in the \"nav\" "
-                         r"configuration:\n(.*)", message, re.S)
+        match = re.match(
+            r"The following pages exist in the docs directory, but are not included in the \"nav\" "
+            r"configuration:\n(.*)",
+            message,
+            re.S,
+        )
         if match:
             paths = [line.strip().removeprefix("- ") for line in match.group(1).splitlines() if line.strip()]
             return [self._omitted_problem(path) for path in paths]
-        match = re.match(r"A reference to '([^']+)' is included in the 'nav' configuration, which is not found", message)
+        match = re.match(
+            r"A reference to '([^']+)' is included in the 'nav' configuration, which is not found", message
+        )
         if match:
             if match.group(1) in removed:
                 return []
-            return [Problem(self.settings.shown(self.settings.config_file), self._nav_line(match.group(1)),
-                            f"the navigation lists '{match.group(1)}', which is not a page in docs/; check the "
-                            "spelling, or remove the line", "nav")]
+            return [
+                Problem(
+                    self.settings.shown(self.settings.config_file),
+                    self._nav_line(match.group(1)),
+                    f"the navigation lists '{match.group(1)}', which is not a page in docs/; check the "
+                    "spelling, or remove the line",
+                    "nav",
+                )
+            ]
         return None
 
     def _source_line(self, src_path: str, needle: str) -> int:
         """The first line of the page that holds `needle` after its front matter (0 when none does)."""
         lines = self.texts.get(src_path, "").splitlines()
         closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), 0)
-        for number, line in enumerate(lines[closing + 1:], start=closing + 2):
+        for number, line in enumerate(lines[closing + 1 :], start=closing + 2):
             if needle in line:
                 return number
         return 0
@@ -262,8 +285,12 @@ class MkDocsBuild:
         config_file = self.settings.shown(self.settings.config_file)
         sibling_line = self._nav_line_of_folder(folder)
         where = f" after line {sibling_line}" if sibling_line else ""
-        return Problem(shown, 1, f"the page is not in the site's navigation; add the line '- {src_path}' to nav: in "
-                       f"{config_file}{where}", "nav")
+        return Problem(
+            shown,
+            1,
+            f"the page is not in the site's navigation; add the line '- {src_path}' to nav: in {config_file}{where}",
+            "nav",
+        )
 
     def _nav_text(self) -> list[str]:
         try:
@@ -350,4 +377,3 @@ def check_build(config_file: Path, release: bool) -> BuildReport:
             if not report.problems and not report.other:
                 report.other.append(str(error))
     return report
-
