@@ -16,6 +16,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from healthpages.site_data import load_site_data
 from sitebuild import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
 
 
@@ -235,3 +236,31 @@ def test_dirty_rebuild_keeps_titles_and_related_topics(fixture_site: Path, tmp_p
     nav = [" ".join(a.text_content().split()) for a in page.xpath("//nav[contains(@class, 'md-nav--primary')]//a")]
     assert "None" not in nav and "Reviewed condition" in nav
     assert page.xpath("//nav[@class='health-related']//a/text()") == ["Reviewed condition"]
+
+
+def test_contact_block_fits_the_kind_of_page(built: Path) -> None:
+    pregnancy = read_html(built / "conditions/reviewed/index.html")  # a pregnancy page
+    general = read_html(built / "conditions/draft/index.html")
+    contact = load_site_data(FIXTURES / "data").contact
+    (block,) = pregnancy.xpath("//section[@class='health-contact']")
+    texts = [" ".join(e.text_content().split()) for e in block.xpath("./h2 | ./p")]
+    # The maternity unit first, then what the practice's line is (and is not) for, then its details.
+    assert texts == [
+        contact.pregnancy.heading,
+        *contact.pregnancy.before,
+        " ".join(contact.pregnancy.practice_note.split()),
+    ]
+    assert block.xpath(".//a/@href[starts-with(., 'tel:')]")
+    (block,) = general.xpath("//section[@class='health-contact']")
+    assert [" ".join(e.text_content().split()) for e in block.xpath("./h2 | ./p")] == [
+        contact.general.heading,
+        " ".join(contact.general.practice_note.split()),
+    ]
+
+
+def test_every_medical_page_says_who_publishes_it(built: Path) -> None:
+    publisher = load_site_data(FIXTURES / "data").disclaimers.publisher
+    for name in ("conditions/reviewed/index.html", "conditions/draft/index.html"):
+        aside = read_html(built / name).xpath("//aside[@class='health-disclaimer']")[0]
+        assert publisher.title in aside.text_content()
+        assert " ".join(publisher.paragraphs[0].split()) in " ".join(aside.text_content().split())

@@ -22,7 +22,7 @@ from healthpages.problems import Problem, ProblemsFound
 from healthpages.readability import MAX_READING_AGE, Readability
 from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
 from healthpages.settings import NavEntry, SiteSettings
-from healthpages.site_data import Clinic, Disclaimer, Practitioner, SiteData
+from healthpages.site_data import Clinic, ContactPlan, Disclaimer, Practitioner, SiteData
 from healthpages.structured_data import Crumb, SiteGraph, build_site_graph, page_graph
 from healthpages.text_source import decode
 
@@ -60,6 +60,7 @@ class PageResult:
     disclaimers: tuple[Disclaimer, ...] = ()
     clinic: Clinic | None = None
     practitioner: Practitioner | None = None
+    contact: ContactPlan | None = None
     related: tuple[Link, ...] = ()
     faq: tuple[FaqEntry, ...] = ()
     headings: tuple[Heading, ...] = ()
@@ -97,6 +98,10 @@ class Library:
         for result in sorted(self.topics, key=lambda r: r.model.title.lower()):
             groups.setdefault(result.model.title[:1].upper(), []).append(result)
         return list(groups.items())
+
+    def page_of_type(self, page_type: str) -> PageResult | None:
+        """The site page of a kind (the editorial policy, the contact page), if the site has one."""
+        return next((r for r in self.results.values() if getattr(r.model, "page_type", None) == page_type), None)
 
     def absolute(self, url: str) -> str:
         return self.settings.site_url + url
@@ -320,6 +325,7 @@ class LibraryBuilder:
             review=state,
             disclaimers=tuple(disclaimers),
             clinic=clinic,
+            contact=site.contact.pregnancy if model.is_pregnancy_page else site.contact.general,
             practitioner=site.practitioners[clinic.practitioner] if clinic else None,
             related=related,
             modified=max(model.updated, state.reviewed) if state.reviewed else model.updated,

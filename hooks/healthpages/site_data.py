@@ -155,6 +155,20 @@ class Disclaimer(Strict):
 class Disclaimers(Strict):
     general: Disclaimer
     variants: dict[Slug, Disclaimer] = {}  # each adds to the general text
+    publisher: Disclaimer  # who publishes the library and what interest it has
+
+
+class ContactPlan(Strict):
+    """What a page's contact block says before and about the practice's details."""
+
+    heading: Text
+    before: list[Text] = []  # who to contact first, in paragraphs
+    practice_note: Text
+
+
+class ContactPlans(Strict):
+    general: ContactPlan
+    pregnancy: ContactPlan
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,7 @@ class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
+    contact: ContactPlans
     reviewer_rules: ReviewerRules = field(default_factory=ReviewerRules)
 
     @property
@@ -213,7 +228,8 @@ def load_site_data(data_dir: Path) -> SiteData:
     practice_file = attempt(Practice, "practice")
     reviewers_file = attempt(Reviewers, "reviewers")
     disclaimers_file = attempt(Disclaimers, "disclaimers")
-    if practice_file is None or reviewers_file is None or disclaimers_file is None:
+    contact_file = attempt(ContactPlans, "contact")
+    if practice_file is None or reviewers_file is None or disclaimers_file is None or contact_file is None:
         raise ProblemsFound(problems)
     practice, document, shown = practice_file
     reviewers, disclaimers = reviewers_file[0], disclaimers_file[0]
@@ -240,4 +256,6 @@ def load_site_data(data_dir: Path) -> SiteData:
         )
     if problems:
         raise ProblemsFound(problems)
-    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers, reviewers.required_specialties)
+    return SiteData(
+        practice, {r.id: r for r in reviewers.reviewers}, disclaimers, contact_file[0], reviewers.required_specialties
+    )
