@@ -18,7 +18,8 @@ from mkdocs.config import load_config
 
 from healthpages.library import LibraryBuilder, PageRecord
 from healthpages.page_data import take_page_data
-from healthpages.settings import SiteSettings, read_settings
+from healthpages.page_model import is_topic_path
+from healthpages.settings import NavEntry, SiteSettings, read_settings
 from healthpages.site_data import SiteData, load_site_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +108,24 @@ def read_and_convert(
         _, data = take_page_data(md.convert(record.source.body))
         builder.add_conversion(src_path, data)
     return builder, record
+
+
+def shipped_topics() -> list[str]:
+    """The shipped site's topic pages (docs paths) in navigation order, read from mkdocs.yml."""
+    settings = read_settings(ROOT / "mkdocs.yml")
+    found: list[str] = []
+
+    def walk(entries: tuple[NavEntry, ...]) -> None:
+        for entry in entries:
+            if entry.path and is_topic_path(entry.path, settings.topics_dir):
+                found.append(entry.path)
+            walk(entry.children)
+
+    walk(settings.nav or ())
+    return found
+
+
+def shipped_phone_link() -> str:
+    """The tel: link of the practice's default clinic, from data/practice.yml."""
+    site = load_site_data(ROOT / "data")
+    return "tel:" + site.clinics[site.practice.default_clinic].phone_e164

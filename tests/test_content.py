@@ -11,10 +11,12 @@ import pytest
 
 from healthpages.readability import MAX_READING_AGE
 from healthpages.settings import read_settings
-from sitebuild import ROOT, read_and_convert, read_html
+from sitebuild import ROOT, read_and_convert, read_html, shipped_phone_link, shipped_topics
 
-TOPICS = sorted((ROOT / "docs" / "conditions").glob("*.md"))
-TOPICS = [p for p in TOPICS if p.name != "index.md"]
+# The brief's lead topic, which the site lists first.
+LEAD_TOPIC = "conditions/cervical-insufficiency.md"
+NAV_TOPICS = shipped_topics()  # topic pages in the navigation, in its order
+TOPICS = [ROOT / "docs" / path for path in NAV_TOPICS]
 
 # Columns: section, a pattern one of the page's h2 headings must match.
 SECTIONS = [
@@ -33,11 +35,14 @@ def built_page(site: Path, source: Path) -> lxml.html.HtmlElement:
     return read_html(site / "conditions" / source.stem / "index.html")
 
 
-def test_there_are_ten_topics_with_the_lead_topic_first(shipped_site: Path) -> None:
-    assert len(TOPICS) == 10
+def test_every_topic_is_in_the_navigation_with_the_lead_topic_first(shipped_site: Path) -> None:
+    on_disk = sorted(
+        p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/conditions").glob("*.md") if p.name != "index.md"
+    )
+    assert sorted(NAV_TOPICS) == on_disk and NAV_TOPICS[0] == LEAD_TOPIC
     home = read_html(shipped_site / "index.html")
     cards = home.xpath("//section[@class='health-cards']//h3/a/@href")
-    assert len(cards) == 10 and cards[0] == "conditions/cervical-insufficiency/"
+    assert cards == [path.removesuffix(".md") + "/" for path in NAV_TOPICS]
 
 
 @pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
@@ -92,7 +97,7 @@ def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_sit
         if is_topic:
             contact = document.xpath("//section[@class='health-contact']")
             assert contact, path
-            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == ["tel:+441174404224"]
+            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == [shipped_phone_link()]
             # Consistent help: the contact block follows the disclaimer at the end of the article.
             blocks = [e.get("class") for e in document.xpath("//article/*[@class]")][-3:]
             assert blocks == ["health-disclaimer", "health-contact", "health-review"], path
@@ -100,7 +105,7 @@ def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_sit
 
 def test_site_pages_exist(shipped_site: Path) -> None:
     az = read_html(shipped_site / "conditions/index.html")
-    assert len(az.xpath("//section[@class='health-az__group']//li/a")) == 10
+    assert len(az.xpath("//section[@class='health-az__group']//li/a")) == len(NAV_TOPICS)
     experts = read_html(shipped_site / "our-medical-experts/index.html")
     assert experts.get_element_by_id("dr-islam-gamaleldin") is not None
     assert "BSGE-accredited Endometriosis Centre at Southmead Hospital" in experts.text_content()
@@ -110,7 +115,7 @@ def test_site_pages_exist(shipped_site: Path) -> None:
     for phrase in ("reviewed", "reference", "Report an error", "does not replace a consultation"):
         assert phrase in policy
     not_found = read_html(shipped_site / "404.html")
-    assert len(not_found.xpath("//article//ul/li/a")) == 10
+    assert len(not_found.xpath("//article//ul/li/a")) == len(NAV_TOPICS)
 
 
 def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: Path) -> None:

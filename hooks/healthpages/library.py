@@ -296,7 +296,7 @@ class LibraryBuilder:
                     "review.next_review",
                 )
             )
-        if state.changed_since_review:
+        if state.changed_since_review and not settings.release:
             self.notices.append(
                 Problem(
                     record.shown,
