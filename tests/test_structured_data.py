@@ -11,8 +11,9 @@ from typing import Any
 
 import extruct
 import lxml.html
+import pytest
 
-from sitebuild import html_pages, read_html, reader_text
+from sitebuild import engines, html_pages, read_html, reader_text
 
 SCHEMA = "https://schema.org/"
 
@@ -54,6 +55,7 @@ def site_pages(site: Path) -> list[Path]:
     return [p for p in sorted(site.rglob("index.html"))]
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_every_page_has_one_valid_graph(shipped_site: Path) -> None:
     types, properties = vocabulary()
     pages = site_pages(shipped_site)
@@ -76,6 +78,7 @@ def test_every_page_has_one_valid_graph(shipped_site: Path) -> None:
         assert len(defined) == len([n for n in block["@graph"] if "@id" in n]), f"{path}: duplicate @id"
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_404_page_has_no_page_data(shipped_site: Path) -> None:
     assert extract(shipped_site / "404.html", "https://www.bristolendogyn.com/404.html") == []
 
@@ -85,6 +88,7 @@ def graph_of(path: Path) -> dict[str, dict[str, Any]]:
     return {node["@type"]: node for node in block["@graph"]}
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_lead_topic_graph_is_complete(shipped_site: Path) -> None:
     path = shipped_site / "conditions/cervical-insufficiency/index.html"
     nodes = graph_of(path)
@@ -120,6 +124,7 @@ def rendered_faq(document: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
     ]
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_faq_json_ld_equals_the_visible_faq_on_every_page(shipped_site: Path) -> None:
     pages_with_faq = 0
     for name, document in html_pages(shipped_site):
@@ -153,6 +158,7 @@ def test_faq_json_ld_equals_the_visible_faq_on_every_page(shipped_site: Path) ->
     assert pages_with_faq >= 10
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_topic_faq_has_four_to_eight_full_answers(shipped_site: Path) -> None:
     for path in sorted((shipped_site / "conditions").glob("*/index.html")):
         faq = rendered_faq(read_html(path))
@@ -161,6 +167,7 @@ def test_topic_faq_has_four_to_eight_full_answers(shipped_site: Path) -> None:
             assert question.endswith("?") and len(answer.split()) >= 12, (path, question)
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_page_metadata_for_sharing(shipped_site: Path) -> None:
     document = read_html(shipped_site / "conditions/cervical-insufficiency/index.html")
     meta = {m.get("property") or m.get("name"): m.get("content") for m in document.xpath("//head/meta")}

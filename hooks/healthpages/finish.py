@@ -77,9 +77,9 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
                 Problem(
                     settings.shown(settings.config_file),
                     1,
-                    "the page was converted without "
-                    "the product's Markdown extension; list healthpages.extension under "
-                    "markdown_extensions in mkdocs.yml",
+                    f"{settings.shown(output)} carries no data from the product's Markdown extension: list "
+                    "healthpages.extension under markdown_extensions in mkdocs.yml, build the site again and "
+                    "finish it once (a site cannot be finished twice)",
                     "markdown_extensions",
                 )
             )

@@ -27,7 +27,10 @@ from healthpages.page_model import SitePage, TopicPage
 NOT_FOUND_SLOT = '<div data-health-slot="not-found"></div>'
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 _HTML_LANG = re.compile(r'(<html\b[^>]*\blang=")[^"]*(")')
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"'
+# Material's search dialog when it has no accessible name (Zensical's has one already).
+_UNNAMED_SEARCH_DIALOG = re.compile(
+    r'<div class="md-search" data-md-component="search" role="dialog"(?![^>]*\baria-label=)'
+)
 
 
 def relative_url(target: str, current: str) -> str:
@@ -121,6 +124,6 @@ def finish_not_found(html: str, library: Library) -> str:
 def _finish_document(html: str, library: Library, title: str, head: str) -> str:
     html = _HTML_LANG.sub(lambda m: f"{m.group(1)}{library.settings.language}{m.group(2)}", html, count=1)
     html = _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", html, count=1)
-    # Material's search dialog has no accessible name (axe: aria-dialog-name).
-    html = html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG + ' aria-label="Search"', 1)
+    # Name the search dialog once (axe: aria-dialog-name).
+    html = _UNNAMED_SEARCH_DIALOG.sub(lambda m: m.group(0) + ' aria-label="Search"', html, count=1)
     return html.replace("</head>", head + "\n</head>", 1)
