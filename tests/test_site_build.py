@@ -45,7 +45,7 @@ def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) ->
     assert page.xpath("//ul[@class='health-facts']//a[@href='#page-review']")
     node = webpage_node(page)
     assert node["lastReviewed"] == "2026-06-01"
-    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/physician/test-doctor"}
+    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/person/test-doctor"}
     assert not page.xpath("//*[contains(@class, 'health-notice--draft')]")
 
 
@@ -125,7 +125,7 @@ def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> No
 def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, tmp_path: Path) -> None:
     reviewed = read_html(built / "conditions/reviewed/index.html")  # clinic: south
     draft = read_html(built / "conditions/draft/index.html")  # default clinic: north
-    assert "South Clinic" in text_of(reviewed, "health-contact")
+    assert "South Hospital" in text_of(reviewed, "health-contact")
     assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == [
         "tel:+441225123456"
     ]
@@ -195,7 +195,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_sitemap_lastmod_is_each_pages_own_date(built: Path) -> None:
     sitemap = (built / "sitemap.xml").read_text()
-    assert "<loc>https://library.example/conditions/reviewed/</loc>\n         <lastmod>2026-10-01</lastmod>" in sitemap
+    # Signed on 2026-06-01 after its last update on 2026-05-20: the later of the two.
+    assert "<loc>https://library.example/conditions/reviewed/</loc>\n         <lastmod>2026-06-01</lastmod>" in sitemap
     assert "<loc>https://library.example/</loc>\n         <lastmod>2026-11-01</lastmod>" in sitemap
 
 
