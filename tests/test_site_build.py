@@ -236,3 +236,29 @@ def test_dirty_rebuild_keeps_titles_and_related_topics(fixture_site: Path, tmp_p
     nav = [" ".join(a.text_content().split()) for a in page.xpath("//nav[contains(@class, 'md-nav--primary')]//a")]
     assert "None" not in nav and "Reviewed condition" in nav
     assert page.xpath("//nav[@class='health-related']//a/text()") == ["Reviewed condition"]
+
+
+def test_practitioner_photo_and_same_as_appear_only_when_supplied(
+    fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture
+) -> None:
+    data = fixture_site.parent / "data" / "practice.yml"
+    supplied = (
+        "    profile: experts.md#dr-ada-example\n    image: assets/ada.png\n    same_as: [https://people.example/ada]\n"
+    )
+    data.write_text(data.read_text().replace("    profile: experts.md#dr-ada-example\n", supplied))
+    with pytest.raises(Abort):  # the photo is named but not there
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "missing")
+    assert any(
+        r.getMessage().endswith(
+            "data/practice.yml:1: image: practitioner 'test-doctor': image 'assets/ada.png' is not a file in docs/; "
+            "give the path of the photo from docs/, for example assets/photo.jpg"
+        )
+        for r in plugin_log.records
+    )
+    (fixture_site / "docs" / "assets").mkdir()
+    (fixture_site / "docs" / "assets" / "ada.png").write_bytes((ROOT / "overrides/assets/logo.png").read_bytes())
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    (graph,) = jsonld_blocks(read_html(out / "conditions/reviewed/index.html"))
+    (person,) = [n for n in graph["@graph"] if n["@type"] == "Person"]
+    assert person["image"] == "https://library.example/assets/ada.png" and (out / "assets/ada.png").is_file()
+    assert person["sameAs"] == ["https://people.example/ada"]

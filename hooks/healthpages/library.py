@@ -263,6 +263,18 @@ class LibraryBuilder:
         return f"{url}#{anchor}" if anchor else url
 
     def _check_profiles(self) -> None:
+        practice_file = self.settings.shown(self.settings.data_dir / "practice.yml")
+        for person in self.site.practice.practitioners:
+            if person.image and not (self.settings.docs_dir / person.image).is_file():
+                self.problems.append(
+                    Problem(
+                        practice_file,
+                        1,
+                        f"practitioner '{person.id}': image '{person.image}' is not a file in docs/; give the path "
+                        "of the photo from docs/, for example assets/photo.jpg",
+                        "image",
+                    )
+                )
         data_file = self.settings.shown(self.settings.data_dir / "reviewers.yml")
         for reviewer in self.site.reviewers.values():
             target = reviewer.profile.partition("#")[0]
