@@ -171,7 +171,7 @@ def _background(site_name: str, address: str) -> Image.Image:
     return shared
 
 
-def _title_lines(title: str) -> tuple[ImageFont.FreeTypeFont, int, list[str]]:
+def title_lines(title: str) -> tuple[ImageFont.FreeTypeFont, int, list[str]]:
     """The largest size at which the title fits its box, the line height and the lines."""
     width, height = _TITLE_BOX
     for size in (72, 64, 56, 50, 44):
@@ -185,7 +185,7 @@ def _title_lines(title: str) -> tuple[ImageFont.FreeTypeFont, int, list[str]]:
 def draw_card(card: Card) -> bytes:
     """The card as a PNG of 64 + 64 colours: drawn with no colour reduction step, so it is quick to make."""
     image = _background(card.site_name, card.address).copy()
-    font, line_height, lines = _title_lines(card.title)
+    font, line_height, lines = title_lines(card.title)
     coverage = Image.new("L", _TITLE_BOX, 0)  # how much of each pixel the title's letters cover
     draw = ImageDraw.Draw(coverage)
     for number, line in enumerate(lines):
