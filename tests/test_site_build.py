@@ -69,7 +69,7 @@ def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) ->
     assert page.xpath("//ul[@class='health-facts']//a[@href='#page-review']")
     node = webpage_node(page)
     assert node["lastReviewed"] == "2026-06-01"
-    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/physician/test-doctor"}
+    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/person/test-doctor"}
     assert not page.xpath("//*[contains(@class, 'health-notice--draft')]")
 
 
@@ -152,7 +152,7 @@ def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> No
 def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, tmp_path: Path) -> None:
     reviewed = read_html(built / "conditions/reviewed/index.html")  # clinic: south
     draft = read_html(built / "conditions/draft/index.html")  # default clinic: north
-    assert "South Clinic" in text_of(reviewed, "health-contact")
+    assert "South Hospital" in text_of(reviewed, "health-contact")
     assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == [
         "tel:+441225123456"
     ]
@@ -233,7 +233,8 @@ def sitemap_entries(site: Path) -> dict[str, str | None]:
 @pytest.mark.parametrize("engine", engines())
 def test_sitemap_lastmod_is_each_pages_own_date(built: Path) -> None:
     entries = sitemap_entries(built)
-    assert entries["https://library.example/conditions/reviewed/"] == "2026-10-01"
+    # Signed on 2026-06-01 after its last update on 2026-05-20: the later of the two.
+    assert entries["https://library.example/conditions/reviewed/"] == "2026-06-01"
     assert entries["https://library.example/"] == "2026-11-01"
 
 
@@ -319,3 +320,29 @@ def test_every_medical_page_says_who_publishes_it(built: Path) -> None:
         aside = read_html(built / name).xpath("//aside[@class='health-disclaimer']")[0]
         assert publisher.title in aside.text_content()
         assert " ".join(publisher.paragraphs[0].split()) in " ".join(aside.text_content().split())
+
+
+def test_practitioner_photo_and_same_as_appear_only_when_supplied(
+    fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture
+) -> None:
+    data = fixture_site.parent / "data" / "practice.yml"
+    supplied = (
+        "    profile: experts.md#dr-ada-example\n    image: assets/ada.png\n    same_as: [https://people.example/ada]\n"
+    )
+    data.write_text(data.read_text().replace("    profile: experts.md#dr-ada-example\n", supplied))
+    with pytest.raises(Abort):  # the photo is named but not there
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "missing")
+    assert any(
+        r.getMessage().endswith(
+            "data/practice.yml:1: image: practitioner 'test-doctor': image 'assets/ada.png' is not a file in docs/; "
+            "give the path of the photo from docs/, for example assets/photo.jpg"
+        )
+        for r in plugin_log.records
+    )
+    (fixture_site / "docs" / "assets").mkdir()
+    (fixture_site / "docs" / "assets" / "ada.png").write_bytes((ROOT / "overrides/assets/logo.png").read_bytes())
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    (graph,) = jsonld_blocks(read_html(out / "conditions/reviewed/index.html"))
+    (person,) = [n for n in graph["@graph"] if n["@type"] == "Person"]
+    assert person["image"] == "https://library.example/assets/ada.png" and (out / "assets/ada.png").is_file()
+    assert person["sameAs"] == ["https://people.example/ada"]

@@ -19,6 +19,7 @@ from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NavEntry, SiteSettings
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, robots_txt
+from healthpages.social_cards import CardFigures, write_cards
 
 
 @dataclass
@@ -27,6 +28,7 @@ class FinishReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     finished: list[Path] = field(default_factory=list)
+    cards: CardFigures | None = None
 
 
 def _nav_from_files(pages: list[str]) -> tuple[NavEntry, ...]:
@@ -104,4 +106,5 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
     if sitemap.is_file():
         sitemap.write_text(rewrite_sitemap(sitemap.read_text(encoding="utf-8"), library), encoding="utf-8")
     (site_dir / "robots.txt").write_text(robots_txt(library), encoding="utf-8")
+    report.cards = write_cards(library.cards(), site_dir)
     return report

@@ -31,6 +31,8 @@ _HTML_LANG = re.compile(r'(<html\b[^>]*\blang=")[^"]*(")')
 _UNNAMED_SEARCH_DIALOG = re.compile(
     r'<div class="md-search" data-md-component="search" role="dialog"(?![^>]*\baria-label=)'
 )
+# Material's logo image: the link around it already carries the site's name, so the image is decorative.
+_THEME_LOGO = re.compile(r'(<img src="[^"]*" )alt="logo">')
 
 
 def relative_url(target: str, current: str) -> str:
@@ -107,6 +109,15 @@ def finish_content(content: str) -> str:
 def finish_page(html: str, library: Library, result: PageResult) -> str:
     """The page's final HTML: blocks in their slots, language, title and head tags."""
     top, end = _blocks(library, result)
+    if len(result.breadcrumb) > 1:
+        # Above the page's title, where readers look for it: before the <h1> that precedes the top slot.
+        slot = html.find(TOP_SLOT)
+        heading = html.rfind("<h1", 0, slot) if slot >= 0 else -1
+        crumbs = render_block("breadcrumb", library, result)
+        if heading >= 0:
+            html = html[:heading] + crumbs + "\n" + html[heading:]
+        else:
+            top = crumbs + "\n" + top
     html = html.replace(TOP_SLOT, top, 1)
     position = html.rfind(END_SLOT)
     if position >= 0:
@@ -126,4 +137,5 @@ def _finish_document(html: str, library: Library, title: str, head: str) -> str:
     html = _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", html, count=1)
     # Name the search dialog once (axe: aria-dialog-name).
     html = _UNNAMED_SEARCH_DIALOG.sub(lambda m: m.group(0) + ' aria-label="Search"', html, count=1)
+    html = _THEME_LOGO.sub(lambda m: m.group(1) + 'alt="">', html)
     return html.replace("</head>", head + "\n</head>", 1)

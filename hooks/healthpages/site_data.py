@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote_plus
 
 import phonenumbers
@@ -90,6 +90,8 @@ class Practitioner(Strict):
     experience: list[Text] = []
     specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty value
     profile: Text  # the docs page that holds the profile, with an optional #anchor
+    image: str = ""  # a photo the practitioner supplied, as a file in docs/ (for example assets/dr-x.jpg)
+    same_as: list[HttpsUrl] = []  # pages about the practitioner elsewhere that the practitioner confirmed
 
     @property
     def display_name(self) -> str:
@@ -101,13 +103,23 @@ class Practitioner(Strict):
         return self.profile.partition("#")[2] or self.id
 
 
+PLACE_TYPES = {"hospital": "Hospital", "clinic": "MedicalClinic"}  # how a place is described to crawlers
+
+
 class Clinic(Strict):
+    """A place where the practice sees patients (a hospital, for example): not the practice itself."""
+
     id: Slug
     name: Text
+    kind: Literal["hospital", "clinic"] = "clinic"
     practitioner: Slug
     address: Address
-    phone: UkPhone
-    website: HttpsUrl
+    phone: UkPhone = ""  # a booking number for this place; empty: the practice's phone
+    website: HttpsUrl | None = None  # the place's own website, never the practice's
+
+    @property
+    def schema_type(self) -> str:
+        return PLACE_TYPES[self.kind]
 
     @property
     def phone_e164(self) -> str:
@@ -119,12 +131,27 @@ class Clinic(Strict):
 
 
 class Practice(Strict):
+    """The practice: the business that runs the site, takes bookings and publishes the pages."""
+
     name: Text
     description: Text
     website: HttpsUrl
+    phone: UkPhone
+    medical_specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty member
+    address: Address | None = None  # empty: the address of the default clinic, where it sees patients
+    same_as: list[HttpsUrl] = []  # the practice's own pages elsewhere, once confirmed
+    editorial_team: Text = "Editorial team"  # who writes the pages that name no author
     default_clinic: Slug
     practitioners: Annotated[list[Practitioner], Field(min_length=1)]
     clinics: Annotated[list[Clinic], Field(min_length=1)]
+
+    @property
+    def postal_address(self) -> Address:
+        return self.address or next(c.address for c in self.clinics if c.id == self.default_clinic)
+
+    @property
+    def phone_e164(self) -> str:
+        return _formatted(self.phone, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Reviewer(Strict):
@@ -256,6 +283,9 @@ def load_site_data(data_dir: Path) -> SiteData:
         )
     if problems:
         raise ProblemsFound(problems)
+    # A place without a booking number of its own is reached through the practice's phone.
+    clinics = [c if c.phone else c.model_copy(update={"phone": practice.phone}) for c in practice.clinics]
+    practice = practice.model_copy(update={"clinics": clinics})
     return SiteData(
         practice, {r.id: r for r in reviewers.reviewers}, disclaimers, contact_file[0], reviewers.required_specialties
     )
