@@ -56,7 +56,7 @@ class SiteSettings:
 
     def shown(self, path: Path) -> str:
         """A path as the editor sees it from where the command runs (usually the repository)."""
-        path = path.absolute()
+        path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
         cwd = Path.cwd().absolute()
         return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 

@@ -174,6 +174,12 @@ class MkDocsBuild:
     def page_content(self, html: str, page: Page) -> str:
         html, data = take_page_data(html)
         self.builder.add_conversion(page.file.src_uri, data)
+        # MkDocs and the theme read some front matter themselves, the template first of all. A page is
+        # always rendered with the product's template; a page whose front matter was refused is rendered
+        # with none of it (its problems fail the build at the end), so no value can crash the rendering.
+        if page.file.src_uri not in self.builder.records:
+            page.meta = {}
+        page.meta.pop("template", None)
         return finish_content(html)
 
     def complete(self, files: Files) -> None:
