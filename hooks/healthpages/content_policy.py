@@ -79,8 +79,8 @@ TREE_TAGS: dict[str, set[str]] = {
     "details": {"open"},
     "table": {"role"},
     "tr": {"role"},
-    "th": {"style", "role"},
-    "td": {"style", "role"},
+    "th": {"role"},
+    "td": {"role"},
 }
 # Attributes the product's own extensions set (tables, references): not for editors, but not harmful.
 PRODUCT_ATTRIBUTES = {"role", "aria-hidden", "data-search-exclude"}
@@ -100,11 +100,13 @@ PRODUCT_CLASSES = {
     "faq__answer",
     "health-table",
     "health-table__heading",
+    "health-table__cell--left",
+    "health-table__cell--center",
+    "health-table__cell--right",
     "decorative",
     "md-typeset",
     "arithmatex",
 }
-ALIGN_STYLE = re.compile(r"^text-align: (left|right|center);$")
 LINK_SCHEMES = {"https", "mailto", "tel"}
 ADMONITION_TYPES = {"note", "info", "tip", "warning"}
 
@@ -210,9 +212,6 @@ def check_tree(root: Element) -> list[PolicyProblem]:
                         )
                     )
                     element.set("class", " ".join(c for c in value.split() if c not in unknown))
-            elif name == "style" and not ALIGN_STYLE.match(value):
-                problems.append(PolicyProblem("style", "a style attribute is not allowed"))
-                del element.attrib[name]
             elif name in ("href", "src"):
                 reason = check_url(value, image=name == "src")
                 if reason:
@@ -281,12 +280,9 @@ _SANITISER = nh3.Cleaner(
     tags=set(TREE_TAGS) | set(RAW_TAGS),
     attributes={
         "*": {"id", "class", "title", "role", "aria-hidden", "data-search-exclude"},
-        **{tag: attrs - {"style", "class"} for tag, attrs in TREE_TAGS.items() if attrs - {"style", "class"}},
-        "th": {"style", "role"},
-        "td": {"style", "role"},
+        **{tag: attrs - {"class"} for tag, attrs in TREE_TAGS.items() if attrs - {"class"}},
         "div": {"data-health-slot"},
     },
-    filter_style_properties={"text-align"},
     strip_comments=True,
     link_rel=None,
     url_schemes=LINK_SCHEMES,

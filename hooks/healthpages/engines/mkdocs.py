@@ -31,7 +31,7 @@ from healthpages.problems import Problem, ProblemsFound
 from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NavEntry, SiteSettings, settings_from
 from healthpages.site_data import load_site_data
-from healthpages.site_files import rewrite_sitemap, robots_txt
+from healthpages.site_files import rewrite_sitemap, write_site_files
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -212,7 +212,7 @@ class MkDocsBuild:
 
     def post_build(self) -> None:
         assert self.library is not None
-        (self.settings.site_dir / "robots.txt").write_text(robots_txt(self.library), encoding="utf-8")
+        write_site_files(self.library, self.settings.site_dir)
         if self.builder.problems:
             count = len(self.builder.problems)
             raise PluginError(
