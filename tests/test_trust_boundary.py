@@ -14,8 +14,11 @@ pages are read (data files) get a site of their own.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,15 +28,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import html5lib
 import lxml.html
+import markdown
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs.config import load_config
 
-from sitebuild import copy_fixture_site
+from healthpages.finish import finish_site
+from healthpages.page_data import take_page_data
+from healthpages.render import finish_content
+from healthpages.settings import read_settings
+from sitebuild import FIXTURES, ROOT, build_site, copy_fixture_site
 
 # Limits for one command on one site of rows, far below what the review measured (45 s and 2.2 GB for one
 # alias bomb). Time is the processor time the command used: the test machine's other work cannot change it.
 CPU_SECONDS = 10.0
 MAX_RSS_MB = 300
+MAX_LINE = 400  # characters in one line of a command's output
 KILL_AFTER = 90.0  # wall-clock seconds: a command that hangs is killed, so its rows fail and the run goes on
 
 DRAFT = "site/docs/conditions/draft.md"
@@ -209,6 +222,34 @@ ROWS = [
         "hidden details class=faq",
         body('<details class="faq" hidden><summary>Is it safe?</summary>Yes.</details>'),
         Refused(PAGE, BODY_LINE, "raw HTML <details>"),
+    ),
+    # The rest of the elements the issue names, and links in other disguises.
+    Row("iframe", body('<iframe src="https://evil.example/"></iframe>'), Refused(PAGE, BODY_LINE, "raw HTML <iframe>")),
+    Row("object", body('<object data="evil.swf"></object>'), Refused(PAGE, BODY_LINE, "raw HTML <object>")),
+    Row(
+        "form",
+        body('<form action="https://evil.example/"><button>Go</button></form>'),
+        Refused(PAGE, BODY_LINE, "raw HTML <form>"),
+    ),
+    Row(
+        "meta refresh",
+        body('<meta http-equiv="refresh" content="0; url=https://evil.example/">'),
+        Refused(PAGE, BODY_LINE, "raw HTML <meta>"),
+    ),
+    Row(
+        "event handler on a link's attribute list",
+        body('[Read more](reviewed.md){: onmouseover="alert(1)" }'),
+        Refused(PAGE, BODY_LINE, "the attribute 'onmouseover' is not allowed on <a>"),
+    ),
+    Row(
+        "data: image",
+        body("![A chart](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"),
+        Refused(PAGE, BODY_LINE, "comes from another site"),
+    ),
+    Row(
+        "http:// link in a page",
+        body("[A leaflet](http://example.org/leaflet)"),
+        Refused(PAGE, BODY_LINE, "is not secure; use https://"),
     ),
     Row(
         "an .html file in docs/",
@@ -439,6 +480,8 @@ def test_hostile_input_is_refused_or_inert_in_check_and_build(row: Row, verdicts
         assert run.returncode >= 0, f"{command} was killed (signal {-run.returncode}):\n{run.output}"
         assert run.cpu_seconds < CPU_SECONDS, f"{command} used {run.cpu_seconds:.1f} s of processor time"
         assert run.max_rss_mb < MAX_RSS_MB, f"{command} used {run.max_rss_mb:.0f} MB"
+        # Messages quote values cut short: a huge value (an alias bomb's) never floods the output.
+        assert max(map(len, run.output.splitlines())) < MAX_LINE, f"{command} printed a line that long"
     page = page_of(result.root, row).relative_to(result.root).as_posix()
     expected = row.expected
     if isinstance(expected, Refused):
@@ -461,3 +504,284 @@ def test_hostile_input_is_refused_or_inert_in_check_and_build(row: Row, verdicts
         (article,) = built.xpath("//article")
         assert expected.shows in " ".join(article.text_content().split())
         assert not article.xpath(".//script | .//style | .//*[@*[starts-with(name(), 'on')]]")
+
+
+# -- the content policy on random input -------------------------------------------------------------------
+
+# Pieces of HTML and Markdown an attacker would combine: executable elements, event handlers, URL schemes
+# in their disguises (case, whitespace, entities, control characters), attribute lists and Markdown links.
+TAGS = [
+    "script", "style", "iframe", "object", "embed", "base", "form", "meta", "link", "svg", "math", "template",
+    "noscript", "textarea", "title", "frame", "frameset", "applet", "input", "button", "img", "a", "details",
+    "summary", "div", "p", "abbr", "br", "sup", "sub", "kbd", "code", "pre", "table", "td", "xmp", "plaintext",
+]  # fmt: skip
+ATTRIBUTES = [
+    "onclick", "onerror", "OnLoad", "onmouseover", "href", "src", "style", "srcdoc", "formaction", "action",
+    "xlink:href", "srcset", "poster", "class", "id", "title", "hidden", "open", "data-health-slot",
+    "data-health-page", "http-equiv", "content", "type",
+]  # fmt: skip
+URLS = [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "java&#x09;script:alert(1)", "&#106;avascript:alert(1)", "&#x6A;avascript:alert(1)", "\x01javascript:alert(1)",
+    "javascript&colon;alert(1)", "data:text/html,<script>alert(1)</script>", "DATA:image/svg+xml,<svg onload=x>",
+    "vbscript:msgbox(1)", "https://example.org/", "//evil.example/x.js", "x.png", "#top", "mailto:a@example.org",
+]  # fmt: skip
+TEXT = ["text", " ", "\n", "\n\n", "    ", "`", "```", "<", ">", '"', "'", "=", "&", "&amp;", "*", "#", "|", "-"]
+MARKDOWN = [
+    "!!! note", "??? faq", "??? note", "[^1]", "[^1]: ", "<!--", "-->", "<![CDATA[", "]]>", "|a|b|\n|:-|-:|\n|c|d|",
+    "## Heading", "1. ", "- ", "> ", "{: .decorative }",
+]  # fmt: skip
+
+urls = st.sampled_from(URLS)
+attribute = st.builds(
+    lambda name, value, quote: f" {name}={quote}{value}{quote}",
+    st.sampled_from(ATTRIBUTES),
+    urls | st.sampled_from(["alert(1)", "x", "display:none", "refresh"]),
+    st.sampled_from(['"', "'", ""]),
+)
+piece = st.one_of(
+    st.builds(lambda tag, attrs, end: f"<{tag}{''.join(attrs)}{end}>", st.sampled_from(TAGS),
+              st.lists(attribute, max_size=3), st.sampled_from(["", "/"])),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(TAGS)),
+    st.builds(lambda text, url: f"[{text}]({url})", st.sampled_from(["x", "click"]), urls),
+    st.builds(lambda url: f"![x]({url})", urls),
+    st.builds(lambda url: f"<{url}>", urls),
+    st.builds(lambda url: f"[x][r]\n\n[r]: {url}\n", urls),
+    st.builds(lambda attrs: "{:" + "".join(attrs) + " }", st.lists(attribute, min_size=1, max_size=2)),
+    st.sampled_from(TEXT + MARKDOWN),
+)  # fmt: skip
+hostile_markdown = st.lists(piece, min_size=1, max_size=30).map("".join)
+
+EXECUTABLE_ELEMENTS = {
+    "script", "style", "iframe", "object", "embed", "base", "form", "meta", "link", "svg", "math", "template",
+    "frame", "frameset", "applet", "input", "button", "textarea", "noscript",
+}  # fmt: skip
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"}
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+@pytest.fixture(scope="module")
+def site_markdown() -> markdown.Markdown:
+    """A Markdown converter with the shipped site's extensions (the product's own included)."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+
+def executable_parts(html: str) -> list[str]:
+    """What a browser would run in a page's content: parsed as a browser parses it (html5lib)."""
+    found = []
+    for element in html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False).iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rpartition("}")[2].lower()
+        if tag in EXECUTABLE_ELEMENTS:
+            found.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name.rpartition("}")[2].lower()
+            if name.startswith("on"):
+                found.append(f"{name} on <{tag}>")
+            # As a browser reads a URL: control characters and spaces at the ends, tabs and newlines anywhere.
+            url = "".join(c for c in value.strip(C0_AND_SPACE) if c not in "\t\n\r").lower()
+            if name in URL_ATTRIBUTES and url.startswith(("javascript:", "data:", "vbscript:")):
+                found.append(f"{name}={value!r} on <{tag}>")
+    return found
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=hostile_markdown)
+def test_nothing_executable_survives_the_content_policy(source: str, site_markdown: markdown.Markdown) -> None:
+    """Whatever an editor writes, the content that reaches the page has no element, attribute or link that runs."""
+    converted = site_markdown.reset().convert(source)
+    content, _ = take_page_data(converted)
+    assert executable_parts(finish_content(content)) == []
+
+
+# -- `sign` never leaves half a page behind -----------------------------------------------------------------
+
+# A page of more than 4 KB, with Windows line endings and a comment that signing must keep.
+LONG_PAGE = (
+    (FIXTURES / "site/docs/conditions/draft.md")
+    .read_text(encoding="utf-8")
+    .replace("review:\n  status: draft\n", "review:\n  status: draft  # waiting for Dr Example\n")
+    .replace("Draft text.", "\n\n".join(["Draft text, long enough to need more than one block of the disk."] * 80))
+    .replace("\n", "\r\n")
+    .encode("utf-8")
+)
+FILE_SIZE_LIMIT = 4096
+
+
+def limit_file_size() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+
+
+def make_read_only(page: Path) -> None:
+    page.chmod(0o444)
+
+
+def sign(root: Path, preexec: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
+    command = ["-f", "site/mkdocs.yml", "sign", DRAFT, "--reviewer", "test-doctor", "--date", "2026-11-20"]
+    return subprocess.run(
+        [sys.executable, "-m", "healthpages", *command],
+        cwd=root,
+        # Python's own bytecode cache ignores short writes: under the limit it would write truncated files.
+        env={**ENVIRONMENT, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=KILL_AFTER,
+        preexec_fn=preexec,
+    )
+
+
+# Columns: the case, a change to the page before signing, a limit on the signing process, what sign prints.
+SIGN_REFUSALS = [
+    (
+        "the disk fills up (a 4 KB file-size limit)",
+        None,
+        limit_file_size,
+        f"{DRAFT}:0: could not write the page (File too large); the page was not changed",
+    ),
+    (
+        "a read-only page",
+        make_read_only,
+        None,
+        f"{DRAFT}:0: the file is read-only; make it writable (or sign it from a checkout you can change) "
+        "and run the command again",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "prepare", "limit", "message"), SIGN_REFUSALS, ids=[c[0] for c in SIGN_REFUSALS])
+def test_sign_leaves_the_page_intact_when_it_cannot_write(
+    case: str,
+    prepare: Callable[[Path], None] | None,
+    limit: Callable[[], None] | None,
+    message: str,
+    tmp_path: Path,
+) -> None:
+    copy_fixture_site(tmp_path)
+    page = tmp_path / DRAFT
+    page.write_bytes(LONG_PAGE)
+    assert len(LONG_PAGE) > FILE_SIZE_LIMIT
+    if prepare:
+        prepare(page)
+    result = sign(tmp_path, limit)
+    assert (result.returncode, result.stdout.splitlines(), result.stderr) == (1, [message], "")
+    assert page.read_bytes() == LONG_PAGE
+    assert sorted(p.name for p in page.parent.iterdir()) == ["draft.md", "index.md", "reviewed.md"]  # no temp file
+
+
+def test_sign_without_a_limit_signs_the_same_page_keeping_its_line_endings_and_comments(tmp_path: Path) -> None:
+    copy_fixture_site(tmp_path)
+    page = tmp_path / DRAFT
+    page.write_bytes(LONG_PAGE)
+    result = sign(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    signed = page.read_bytes()
+    assert b"\r\n  status: reviewed  # waiting for Dr Example\r\n  reviewer: test-doctor\r\n" in signed
+    assert signed.count(b"\n") == signed.count(b"\r\n")
+    assert signed.endswith(LONG_PAGE[LONG_PAGE.index(b"\r\n---\r\n") :])  # the body, byte for byte
+
+
+# -- defence in depth: the policy every published page carries ------------------------------------------------
+
+REQUIRED_DIRECTIVES = {
+    "default-src": "'none'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+    "form-action": "'none'",
+}
+
+
+def directives(policy: str) -> dict[str, str]:
+    return {name: value.strip() for name, _, value in (part.strip().partition(" ") for part in policy.split(";"))}
+
+
+def expected_hashes(document: lxml.html.HtmlElement) -> set[str]:
+    """The hash of every inline script the browser would run, computed here apart from the product's code."""
+    scripts = document.xpath("//script[not(@src)][not(@type) or @type='text/javascript' or @type='module']")
+    return {f"'sha256-{base64.b64encode(hashlib.sha256((s.text or '').encode()).digest()).decode()}'" for s in scripts}
+
+
+def test_every_page_carries_its_policy_right_after_its_charset(shipped_site: Path) -> None:
+    pages = sorted(shipped_site.rglob("*.html"))
+    assert len(pages) >= 15
+    for path in pages:
+        document = lxml.html.parse(str(path)).getroot()
+        head = document.find("head")
+        assert head is not None
+        first, policy_tag, referrer = list(head)[:3]
+        assert first.get("charset") == "utf-8", path
+        assert policy_tag.get("http-equiv") == "Content-Security-Policy", path
+        assert (referrer.get("name"), referrer.get("content")) == ("referrer", "no-referrer"), path
+        policy = directives(policy_tag.get("content") or "")
+        assert REQUIRED_DIRECTIVES.items() <= policy.items(), path
+        assert "frame-ancestors" not in policy  # a <meta> policy cannot carry it (the browser would complain)
+        sources = policy["script-src"].split()
+        assert sources[0] == "'self'" and "'unsafe-inline'" not in sources, path
+        # Exactly the page's own inline scripts (the theme's), each by its hash.
+        assert set(sources[1:]) == expected_hashes(document), path
+
+
+def header_rules(site: Path) -> list[tuple[str, dict[str, str]]]:
+    rules: list[tuple[str, dict[str, str]]] = []
+    for line in (site / "_headers").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            if line[0].isspace():
+                name, _, value = line.strip().partition(": ")
+                rules[-1][1][name] = value
+            else:
+                rules.append((line, {}))
+    return rules
+
+
+def matching(rules: list[tuple[str, dict[str, str]]], url_path: str) -> list[dict[str, str]]:
+    return [h for p, h in rules if (url_path.startswith(p[:-1]) if p.endswith("*") else url_path == p)]
+
+
+def test_headers_file_carries_the_same_policy_and_one_cache_lifetime_per_file(shipped_site: Path) -> None:
+    rules = header_rules(shipped_site)
+    everything = dict(rules)["/*"]
+    assert everything["X-Content-Type-Options"] == "nosniff"
+    assert everything["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in everything["Permissions-Policy"] and "geolocation=()" in everything["Permissions-Policy"]
+    policy = directives(everything["Content-Security-Policy"])
+    assert REQUIRED_DIRECTIVES.items() <= policy.items() and policy["frame-ancestors"] == "'none'"
+    # One header for every page: it allows each page's scripts (and each page's own meta allows only its own).
+    page_hashes = set().union(
+        *(expected_hashes(lxml.html.parse(str(p)).getroot()) for p in shipped_site.rglob("*.html"))
+    )
+    assert set(policy["script-src"].split()) == {"'self'", *page_hashes}
+    for path in sorted(shipped_site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(shipped_site).as_posix()
+        url_path = "/" + relative.removesuffix("index.html")
+        lifetimes = [h["Cache-Control"] for h in matching(rules, url_path) if "Cache-Control" in h]
+        assert len(lifetimes) <= 1, f"{url_path}: {lifetimes}"  # hosts would merge two into one header
+        if path.suffix == ".html":
+            assert lifetimes == ["public, max-age=0, must-revalidate"], url_path
+        elif re.search(r"\.[0-9a-f]{8}\.min\.(js|css)$", path.name):
+            assert lifetimes == ["public, max-age=31536000, immutable"], url_path
+
+
+def test_a_site_finished_for_another_engine_carries_the_same_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another engine (Zensical) converts with the product's extension only; `healthpages finish` adds the rest."""
+    site = copy_fixture_site(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(re.sub(r"hooks:\n  - [^\n]*\n", "", config.read_text()))  # the engine runs no hooks
+    monkeypatch.chdir(tmp_path)
+    built = build_site(config, tmp_path / "out")
+    report = finish_site(read_settings(config), built)
+    assert (report.problems, len(report.finished)) == ([], 6)
+    for path in sorted(built.rglob("*.html")):
+        document = lxml.html.parse(str(path)).getroot()
+        (tag,) = document.xpath("//meta[@http-equiv='Content-Security-Policy']")
+        assert set(directives(tag.get("content") or "")["script-src"].split()[1:]) == expected_hashes(document), path
+    assert "Content-Security-Policy: default-src 'none'; script-src 'self' 'sha256-" in (built / "_headers").read_text()
