@@ -223,6 +223,16 @@ ROWS = [
         body('<details class="faq" hidden><summary>Is it safe?</summary>Yes.</details>'),
         Refused(PAGE, BODY_LINE, "raw HTML <details>"),
     ),
+    Row(
+        "FAQ question hidden by an attribute list",
+        edit("### Does it hurt?", '### Does it hurt? {: hidden="hidden" }'),
+        Refused(PAGE, 24, "the attribute 'hidden' is not allowed"),
+    ),
+    Row(
+        "FAQ answer hidden by a style",
+        edit("Sometimes.", 'Sometimes.\n{: style="display: none" }'),
+        Refused(PAGE, 27, "the attribute 'style' is not allowed"),
+    ),
     # The rest of the elements the issue names, and links in other disguises.
     Row("iframe", body('<iframe src="https://evil.example/"></iframe>'), Refused(PAGE, BODY_LINE, "raw HTML <iframe>")),
     Row("object", body('<object data="evil.swf"></object>'), Refused(PAGE, BODY_LINE, "raw HTML <object>")),
@@ -244,7 +254,7 @@ ROWS = [
     Row(
         "data: image",
         body("![A chart](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"),
-        Refused(PAGE, BODY_LINE, "comes from another site"),
+        Refused(PAGE, BODY_LINE, "an image written into the page (data:) is not allowed"),
     ),
     Row(
         "http:// link in a page",

@@ -140,6 +140,8 @@ def check_url(url: str, *, image: bool) -> str | None:
     """Why a link or image address is not allowed, or None."""
     parts = urlsplit(url.strip())
     if image:
+        if parts.scheme == "data":
+            return "an image written into the page (data:) is not allowed; save the image in docs/ and link to the file"
         if parts.scheme or parts.netloc:
             return (
                 f"the image '{url[:60]}' comes from another site; save the image in docs/ and link to the file "
@@ -234,9 +236,11 @@ class _RawHtmlChecker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.refused: set[str] = set()  # tags already reported, so that their end tags are not reported again
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in RAW_TAGS:
+            self.refused.add(tag)
             self.problems.append(
                 f"raw HTML <{tag}> is not allowed in a page; write Markdown instead (allowed HTML: "
                 + ", ".join(f"<{t}>" for t in sorted(RAW_TAGS))
@@ -253,7 +257,7 @@ class _RawHtmlChecker(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in RAW_TAGS:
+        if tag not in RAW_TAGS and tag not in self.refused:
             self.problems.append(f"raw HTML </{tag}> is not allowed in a page; write Markdown instead")
 
     def handle_decl(self, decl: str) -> None:
