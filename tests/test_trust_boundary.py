@@ -34,6 +34,7 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from healthpages.finish import finish_site
@@ -795,3 +796,16 @@ def test_a_site_finished_for_another_engine_carries_the_same_policy(
         (tag,) = document.xpath("//meta[@http-equiv='Content-Security-Policy']")
         assert set(directives(tag.get("content") or "")["script-src"].split()[1:]) == expected_hashes(document), path
     assert "Content-Security-Policy: default-src 'none'; script-src 'self' 'sha256-" in (built / "_headers").read_text()
+
+
+def test_a_local_preview_carries_no_policy_so_live_reload_works(fixture_site: Path, tmp_path: Path) -> None:
+    """`mkdocs serve` adds a live-reload script that changes on every request: no hash could allow it."""
+    config = load_config(str(fixture_site / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    page = lxml.html.parse(str(tmp_path / "preview/conditions/draft/index.html")).getroot()
+    assert page.xpath("//meta[@http-equiv='Content-Security-Policy']") == []
+    assert page.xpath("//section[@class='health-key-points']")  # otherwise finished as usual

@@ -132,4 +132,4 @@ def _finish_document(html: str, library: Library, title: str, head: str, scripts
     # Material's search dialog has no accessible name (axe: aria-dialog-name).
     html = html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG + ' aria-label="Search"', 1)
     html = html.replace("</head>", head + "\n</head>", 1)
-    return add_policy(html, scripts)
+    return html if library.settings.preview else add_policy(html, scripts)

@@ -48,6 +48,9 @@ class SiteSettings:
     language: str = "en-GB"
     nav_section_limit: int = 20
     index_drafts: bool = False  # let search engines index pages awaiting clinical review
+    # A local preview (`mkdocs serve`), never published: its pages carry no Content-Security-Policy, because
+    # the live-reload script the server adds to each page changes on every request, so no hash can allow it.
+    preview: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

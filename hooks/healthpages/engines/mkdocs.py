@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +105,9 @@ class MkDocsBuild:
 
     _translator: _Translator | None = None  # installed on MkDocs' logger for the current build
 
-    def __init__(self, config: MkDocsConfig) -> None:
+    def __init__(self, config: MkDocsConfig, *, preview: bool = False) -> None:
         self.config = config
-        self.settings = settings_from_config(config)
+        self.settings = replace(settings_from_config(config), preview=preview)
         try:
             self.site = load_site_data(self.settings.data_dir)
         except ProblemsFound as error:
