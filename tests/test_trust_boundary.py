@@ -809,3 +809,16 @@ def test_a_local_preview_carries_no_policy_so_live_reload_works(fixture_site: Pa
     page = lxml.html.parse(str(tmp_path / "preview/conditions/draft/index.html")).getroot()
     assert page.xpath("//meta[@http-equiv='Content-Security-Policy']") == []
     assert page.xpath("//section[@class='health-key-points']")  # otherwise finished as usual
+
+
+def test_column_alignment_is_a_class_not_an_inline_style(site_markdown: markdown.Markdown) -> None:
+    """The policy allows no inline style (style-src 'self'), so a table's alignment must come from the stylesheet."""
+    content, data = take_page_data(
+        site_markdown.reset().convert("| Left | Middle | Right |\n|:--|:-:|--:|\n| a | b | c |")
+    )
+    cells = lxml.html.fragment_fromstring(finish_content(content), create_parent="div").xpath("//th | //td")
+    assert data is not None and data.problems == ()
+    assert [c.get("class") for c in cells] == [f"health-table__cell--{a}" for a in ("left", "center", "right")] * 2
+    assert all(c.get("style") is None for c in cells)
+    stylesheet = (ROOT / "overrides/assets/stylesheets/health.css").read_text()
+    assert all(f".health-table__cell--{a} {{ text-align: {a}; }}" in stylesheet for a in ("left", "center", "right"))
