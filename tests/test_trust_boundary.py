@@ -10,6 +10,10 @@ To keep the table fast, rows that touch one page each share a site: every such r
 of the fixture's draft topic page (`docs/conditions/<row>.md`), so one run of each command judges
 them all, and each row's problems are the lines that name its page. Rows that stop a build before
 pages are read (data files) get a site of their own.
+
+Then: a property test feeds random HTML and Markdown through the content policy; `sign` must leave a
+page intact when it cannot write; and every published page must carry its Content-Security-Policy
+(the browser side is in tests/browser/test_browser_security.py).
 """
 
 from __future__ import annotations
