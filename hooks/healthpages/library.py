@@ -18,7 +18,7 @@ from healthpages import scaffold
 from healthpages.front_matter import PageSource, split_page
 from healthpages.page_data import ConversionData, FaqEntry, Heading
 from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, load_page, resolve_path
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.readability import MAX_READING_AGE, Readability
 from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
 from healthpages.settings import NavEntry, SiteSettings
@@ -176,8 +176,10 @@ class LibraryBuilder:
         if record is None or data is None:
             return
         self.conversions[src_path] = data
+        # The body lines the engine left out before converting (blank lines at its start), if any.
+        skipped = max(0, len(record.source.body.split("\n")) - data.source_lines) if data.source_lines else 0
         for problem in data.problems:
-            line = record.source.body_first_line + problem.line - 1
+            line = record.source.body_first_line + skipped + problem.line - 1
             self.problems.append(Problem(record.shown, line, problem.message, problem.field))
         model = record.model
         if isinstance(model, TopicPage) and data.reading_age > MAX_READING_AGE:
@@ -268,6 +270,8 @@ class LibraryBuilder:
         return f"{url}#{anchor}" if anchor else url
 
     def _check_profiles(self) -> None:
+        """Every `profile:` in the data files names a page of the site and, when given, an anchor on it; every
+        practitioner's photo is a file in docs/."""
         practice_file = self.settings.shown(self.settings.data_dir / "practice.yml")
         for person in self.site.practice.practitioners:
             if person.image and not (self.settings.docs_dir / person.image).is_file():
@@ -280,19 +284,42 @@ class LibraryBuilder:
                         "image",
                     )
                 )
-        data_file = self.settings.shown(self.settings.data_dir / "reviewers.yml")
-        for reviewer in self.site.reviewers.values():
-            target = reviewer.profile.partition("#")[0]
+        for link in self.site.profile_links:
+            target, _, anchor = link.target.partition("#")
             if target not in self.pages:
                 self.problems.append(
                     Problem(
-                        data_file,
-                        1,
-                        f"reviewer '{reviewer.id}': profile '{reviewer.profile}' "
-                        "is not a page in docs/; give the page and the #anchor of the profile",
-                        "profile",
+                        link.path,
+                        link.line,
+                        f"{link.person}: profile '{excerpt(link.target)}' is not a page in docs/; give the page "
+                        "and the #anchor of the profile, for example our-medical-experts.md#dr-jane-doe",
+                        link.field,
                     )
                 )
+                continue
+            anchors = self._anchors(target)
+            if anchor and anchors is not None and anchor not in anchors:
+                known = ", ".join(f"#{a}" for a in sorted(anchors)[:8]) or "none"
+                self.problems.append(
+                    Problem(
+                        link.path,
+                        link.line,
+                        f"{link.person}: profile '{excerpt(link.target)}': the page has no heading or profile with "
+                        f"the anchor #{excerpt(anchor, 40)}; anchors on the page: {known}",
+                        link.field,
+                    )
+                )
+
+    def _anchors(self, src_path: str) -> set[str] | None:
+        """The anchors a page will have (None when its conversion is not known, as in `sign`): its headings, and
+        on the experts page the practitioners' profiles its block renders."""
+        record, conversion = self.records.get(src_path), self.conversions.get(src_path)
+        if record is None or conversion is None:
+            return None
+        anchors = {heading.anchor for heading in conversion.headings if heading.anchor}
+        if isinstance(record.model, SitePage) and record.model.page_type == "experts":
+            anchors |= {person.anchor for person in self.site.practice.practitioners}
+        return anchors
 
     def _nav_order(self) -> dict[str, int]:
         order: dict[str, int] = {}

@@ -49,6 +49,9 @@ class SiteSettings:
     nav_section_limit: int = 20
     index_drafts: bool = False  # let search engines index pages awaiting clinical review (and read their FAQ)
     logo: str = "assets/logo.png"  # the publisher's logo for crawlers, relative to the site root
+    # A local preview (`mkdocs serve`), never published: its pages carry no Content-Security-Policy, because
+    # the live-reload script the server adds to each page changes on every request, so no hash can allow it.
+    preview: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -57,7 +60,7 @@ class SiteSettings:
 
     def shown(self, path: Path) -> str:
         """A path as the editor sees it from where the command runs (usually the repository)."""
-        path = path.absolute()
+        path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
         cwd = Path.cwd().absolute()
         return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -199,12 +200,24 @@ class ContactPlans(Strict):
 
 
 @dataclass(frozen=True)
+class ProfileLink:
+    """A `profile:` in a data file: the docs page (with an optional #anchor) that shows a person's profile."""
+
+    person: str  # for example "reviewer 'test-doctor'"
+    target: str
+    path: str  # the data file, as shown
+    line: int
+    field: str
+
+
+@dataclass(frozen=True)
 class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
     contact: ContactPlans
     reviewer_rules: ReviewerRules = field(default_factory=ReviewerRules)
+    profile_links: tuple[ProfileLink, ...] = ()  # checked once every page is known (library)
 
     @property
     def clinics(self) -> dict[str, Clinic]:
@@ -224,7 +237,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def shown_path(path: Path) -> str:
     """A path as the editor sees it from where the command runs (usually the repository)."""
-    path = path.absolute()
+    path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
     cwd = Path.cwd().absolute()
     return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 
@@ -286,6 +299,31 @@ def load_site_data(data_dir: Path) -> SiteData:
     # A place without a booking number of its own is reached through the practice's phone.
     clinics = [c if c.phone else c.model_copy(update={"phone": practice.phone}) for c in practice.clinics]
     practice = practice.model_copy(update={"clinics": clinics})
+    reviewers_document, reviewers_shown = reviewers_file[1], reviewers_file[2]
+    links = [
+        ProfileLink(
+            f"practitioner '{person.id}'",
+            person.profile,
+            shown,
+            document.line_of(("practitioners", index, "profile")),
+            f"practitioners[{index + 1}].profile",
+        )
+        for index, person in enumerate(practice.practitioners)
+    ] + [
+        ProfileLink(
+            f"reviewer '{reviewer.id}'",
+            reviewer.profile,
+            reviewers_shown,
+            reviewers_document.line_of(("reviewers", index, "profile")),
+            f"reviewers[{index + 1}].profile",
+        )
+        for index, reviewer in enumerate(reviewers.reviewers)
+    ]
     return SiteData(
-        practice, {r.id: r for r in reviewers.reviewers}, disclaimers, contact_file[0], reviewers.required_specialties
+        practice,
+        {r.id: r for r in reviewers.reviewers},
+        disclaimers,
+        contact_file[0],
+        reviewers.required_specialties,
+        tuple(links),
     )
