@@ -20,13 +20,14 @@ $(DEV_STAMP): $(BUILD_STAMP) requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	touch $(DEV_STAMP)
 
-## Preview the site with live reload at http://127.0.0.1:$(PORT) (make serve PORT=8001 for another port)
+## Preview the site with live reload at http://127.0.0.1:$(PORT) (make serve PORT=8001 for another port);
+## while a page has a problem, the browser shows the problems with their file and line instead
 serve: $(BUILD_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/python -m healthpages serve --port $(PORT)
 
 ## Large libraries: rebuild only the edited page (other pages' navigation may lag until a restart)
 serve-dirty: $(BUILD_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload --dirty
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/python -m healthpages serve --port $(PORT) --dirty
 
 ## Run the whole test suite: lint, types, workflow audit, then pytest (installs Debian's chromium when missing)
 test: $(DEV_STAMP) browser

@@ -1,4 +1,4 @@
-"""Editor commands: `check` the site, `new` page, `sign` a clinical review, `review-status`, `finish` a site.
+"""Editor commands: `check` the site, `serve` a live preview, `new` page, `sign` a review, `review-status`, `finish`.
 
 Run from the repository: `python -m healthpages check` (or `make check`).
 """
@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from healthpages import review_queue
-from healthpages.engines.mkdocs import check_build
+from healthpages.engines.mkdocs import check_build, serve
 from healthpages.finish import finish_site
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.scaffold import new_page
@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="build every page strictly without publishing, and list the problems")
     check.add_argument("--release", action="store_true", help="also fail on drafts, overdue and changed pages")
     check.add_argument("--quiet", action="store_true", help="print problems only, not readability figures")
+    preview = commands.add_parser("serve", help="preview the site while you edit; problems are shown in the browser")
+    preview.add_argument("--port", type=int, default=8000, help="default: 8000")
+    preview.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
+    preview.add_argument("--dirty", action="store_true", help="rebuild only the edited pages (large libraries)")
     new = commands.add_parser("new", help="create a topic page with every field and a comment on each")
     new.add_argument("title")
     new.add_argument("--path", type=Path, help="file to create (default: docs/conditions/<slug>.md)")
@@ -80,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.config_file, args.release, args.quiet)
+        if args.command == "serve":
+            return serve(args.config_file, args.host, args.port, args.dirty)
         settings = read_settings(args.config_file)
         if args.command == "new":
             path = new_page(settings, args.title, args.path, settings.today)

@@ -15,9 +15,9 @@ from datetime import date
 from types import MappingProxyType
 
 from healthpages import scaffold
-from healthpages.front_matter import PageSource, split_page
+from healthpages.front_matter import PageSource, source_problems, split_page
 from healthpages.page_data import ConversionData, FaqEntry, Heading
-from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, load_page, resolve_path
+from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, is_prose, load_page, resolve_path
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.readability import MAX_READING_AGE, Readability
 from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
@@ -140,6 +140,12 @@ class LibraryBuilder:
         self.records.pop(src_path, None)
         try:
             source = split_page(text, shown)
+        except ProblemsFound as error:
+            self.problems += error.problems
+            return None
+        # What YAML read differently from what the editor meant is listed even when the page is otherwise valid.
+        self.problems += source_problems(source.front_matter, shown, is_prose)
+        try:
             context = CheckContext(self.site, self.settings.today, self.pages)
             model = load_page(source, src_path, self.settings.topics_dir, context)
         except ProblemsFound as error:

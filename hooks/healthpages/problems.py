@@ -35,3 +35,14 @@ def excerpt(value: object, limit: int = 60) -> str:
     """A value as shown in a message: on one line and cut short, so a huge value cannot flood the output."""
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def field_name(loc: tuple[str | int, ...]) -> str:
+    """A value's place in the YAML as an editor reads it: key_points[2], review.reviewer."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
+        else:
+            parts.append(part)
+    return ".".join(parts)

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from healthpages.front_matter import YamlDocument, plain_words
+from healthpages.front_matter import YamlDocument, plain_words, problem_mark
 from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.text_source import decode
 
 TODAY_VARIABLE = "HEALTHPAGES_TODAY"
 DEFAULT_TOPICS_DIR = "conditions"
@@ -151,46 +152,71 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
                 )
             ]
         )
-    text = config_file.read_text(encoding="utf-8")
+    text = decode(config_file.read_bytes(), shown)
     try:
         node = yaml.compose(text, Loader=_ConfigLoader)
         values = yaml.load(text, Loader=_ConfigLoader) or {}
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise ProblemsFound([Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem))]) from None
+        mark = problem_mark(error)
+        lines = text.splitlines()
+        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        raise ProblemsFound(
+            [Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem, source_line))]
+        ) from None
     if not isinstance(values, dict):
         raise ProblemsFound([Problem(shown, 1, "mkdocs.yml must be a list of settings such as site_name: ...")])
-    return values, YamlDocument(values, node, 1)
+    return values, YamlDocument(values, node, 1, text)
 
 
-def _nav_entries(value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str) -> tuple[NavEntry, ...]:
+NAV_SHAPES = (
+    "each navigation entry is a page path (- conditions/page.md), a titled page (- Title: page.md) or a "
+    "section (- Section: followed by its pages on the next lines, indented two more spaces)"
+)
+
+
+def _nav_entries(
+    value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str, problems: list[Problem]
+) -> tuple[NavEntry, ...]:
     entries: list[NavEntry] = []
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
-        here = (*loc, index)
+        here = (*loc, index) if isinstance(value, list) else loc
         line = document.line_of(here)
-        if isinstance(item, str):
+        node = document.node_at(here)
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            node = node.value[0][1]
+        swallowed = document.swallowed_line(node)
+        if swallowed:
+            problems.append(
+                Problem(
+                    shown,
+                    swallowed,
+                    "this entry is indented further than the entry above it, so it is read as part of that entry; "
+                    "start its '-' in the same column as the '-' of the entry above",
+                    "nav",
+                )
+            )
+        elif isinstance(item, str):
             entries.append(_leaf(None, item, line))
         elif isinstance(item, dict) and len(item) == 1:
             ((title, target),) = item.items()
             if isinstance(target, (list, dict)):
-                children = _nav_entries(target, document, (*here, str(title)), shown)
+                children = _nav_entries(target, document, (*here, str(title)), shown, problems)
                 entries.append(NavEntry(str(title), children=children, line=line))
-            else:
-                entries.append(_leaf(str(title), str(target), line))
-        else:
-            raise ProblemsFound(
-                [
+            elif target is None:
+                problems.append(
                     Problem(
                         shown,
                         line,
-                        "each navigation entry is a page path "
-                        "(- conditions/page.md), a titled page (- Title: page.md) or a section "
-                        "(- Section: followed by its pages, indented)",
+                        f"'{excerpt(title, 40)}' has nothing after its colon; give its page (- {title}: page.md), "
+                        "or list the section's pages on the next lines, indented two more spaces than its '-'",
                         "nav",
                     )
-                ]
-            )
+                )
+            else:
+                entries.append(_leaf(str(title), str(target), line))
+        else:
+            problems.append(Problem(shown, line, NAV_SHAPES, "nav"))
     return tuple(entries)
 
 
@@ -203,5 +229,12 @@ def _leaf(title: str | None, target: str, line: int) -> NavEntry:
 def read_settings(config_file: Path) -> SiteSettings:
     values, document = read_mkdocs_yml(config_file)
     shown = config_file.as_posix()
-    nav = _nav_entries(values["nav"], document, ("nav",), shown) if values.get("nav") else None
+    problems: list[Problem] = []
+    if "nav" in values and not isinstance(values["nav"], list):
+        problems.append(
+            Problem(shown, document.line_of(("nav",)), "nav: must be followed by its entries, one per line: - page.md")
+        )
+    nav = _nav_entries(values["nav"], document, ("nav",), shown, problems) if values.get("nav") else None
+    if problems:
+        raise ProblemsFound(problems)
     return settings_from(config_file.absolute(), values, nav)

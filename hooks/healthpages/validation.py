@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from healthpages.front_matter import YamlDocument
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.problems import Problem, ProblemsFound, excerpt, field_name
 
 
 def _plain(value: Any) -> str:
@@ -57,16 +57,6 @@ def _describe(error: Any) -> str:
         return f"must be {expected}, not {_plain(given)}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
-
-
-def field_name(loc: tuple[str | int, ...]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
-        else:
-            parts.append(part)
-    return ".".join(parts)
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

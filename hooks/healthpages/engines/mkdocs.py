@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -27,9 +34,10 @@ from mkdocs.structure.pages import Page
 from healthpages.docs_policy import docs_problems
 from healthpages.library import Library, LibraryBuilder
 from healthpages.page_data import take_page_data
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.preview import bind_problem, error_page, is_page_request, port_problem
+from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.render import finish_content, finish_not_found, finish_page
-from healthpages.settings import NavEntry, SiteSettings, settings_from
+from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, robots_txt
 from healthpages.text_source import decode
@@ -50,6 +58,17 @@ def settings_from_config(config: MkDocsConfig) -> SiteSettings:
         "extra": config.extra,
     }
     return settings_from(Path(config.config_file_path or "mkdocs.yml").absolute(), values, None)
+
+
+def _nav_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nav_strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _nav_strings(item)
 
 
 def nav_entries(items: list[Any]) -> tuple[NavEntry, ...]:
@@ -117,6 +136,14 @@ class MkDocsBuild:
         self.builder = LibraryBuilder(self.settings, self.site, frozenset())
         self.library: Library | None = None
         self.texts: dict[str, str] = {}  # each page's text, to find the line of a problem MkDocs reports
+        # Nav entries YAML joined into the entry above (indented too far) are reported once, with their line,
+        # by the one mkdocs.yml reader; MkDocs' own messages about them would only confuse.
+        self.swallowed = {piece for value in _nav_strings(config.nav) if " - " in value for piece in value.split(" - ")}
+        if config.config_file_path:
+            try:
+                read_settings(Path(self.settings.shown(Path(config.config_file_path))))
+            except ProblemsFound as error:
+                self.builder.problems += error.problems
         self._install_translator()
 
     def _install_translator(self) -> None:
@@ -217,6 +244,8 @@ class MkDocsBuild:
 
     def translate(self, message: str, removed: set[str]) -> list[Problem] | None:
         """MkDocs' message as problems with a file and line; None for messages that are not about content."""
+        if message.startswith("A 'dirty' build is being performed"):
+            return []  # `healthpages serve --dirty` says what that means when it starts
         match = re.match(
             r"Doc file '([^']+)' contains (?:an? (?:absolute |unrecognized relative )?link) '([^']+)'"
             r"(?:, but (.*))?",
@@ -234,12 +263,12 @@ class MkDocsBuild:
         )
         if match:
             paths = [line.strip().removeprefix("- ") for line in match.group(1).splitlines() if line.strip()]
-            return [self._omitted_problem(path) for path in paths]
+            return [self._omitted_problem(path) for path in paths if path not in self.swallowed]
         match = re.match(
             r"A reference to '([^']+)' is included in the 'nav' configuration, which is not found", message
         )
         if match:
-            if match.group(1) in removed:
+            if match.group(1) in removed or " - " in match.group(1):
                 return []
             return [
                 Problem(
@@ -284,12 +313,14 @@ class MkDocsBuild:
         folder = src_path.rpartition("/")[0]
         config_file = self.settings.shown(self.settings.config_file)
         sibling_line = self._nav_line_of_folder(folder)
-        where = f" after line {sibling_line}" if sibling_line else ""
+        if sibling_line:
+            sibling = self._nav_text()[sibling_line - 1]
+            indent = sibling[: len(sibling) - len(sibling.lstrip())]
+            where = f"after line {sibling_line}: '{indent}- {src_path}'"
+        else:
+            where = f"under nav: '  - {src_path}'"
         return Problem(
-            shown,
-            1,
-            f"the page is not in the site's navigation; add the line '- {src_path}' to nav: in {config_file}{where}",
-            "nav",
+            shown, 1, f"the page is not in the site's navigation; add this line to {config_file} {where}", "nav"
         )
 
     def _nav_text(self) -> list[str]:
@@ -317,6 +348,7 @@ class MkDocsBuild:
 
 @dataclass
 class BuildReport:
+    failed: bool = False
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)  # listed, but they do not fail the check
     readability: list[tuple[str, Any]] = field(default_factory=list)
@@ -359,21 +391,240 @@ def _collecting(report: BuildReport) -> Iterator[None]:
         figures.setLevel(previous[1])
 
 
-def check_build(config_file: Path, release: bool) -> BuildReport:
-    """Build the site strictly into a temporary folder and collect every problem, as `mkdocs build --strict`."""
+def _config_problems(config_file: Path, messages: list[str]) -> tuple[list[Problem], list[str]]:
+    """mkdocs.yml's problems as mkdocs.yml:LINE: the one mkdocs.yml reader's first, then MkDocs' own messages
+    ("Config value 'nav': ...") placed at the line of their setting. Returns (problems, messages left over)."""
+    try:
+        read_settings(config_file)
+        _, document = read_mkdocs_yml(config_file)
+    except ProblemsFound as error:
+        return error.problems, [m for m in messages if not _about_config(m)]
+    shown = config_file.as_posix()
+    problems, left = [], []
+    for message in messages:
+        match = re.match(r"Config value '([^']+)': (.*)", message, re.S)
+        if match:
+            key, text = match.groups()
+            line = document.line_of(tuple(key.split(".")))
+            problems.append(
+                Problem(shown, line, f"{' '.join(text.split())}; {_CONFIG_HINTS.get(key, _CONFIG_HINT)}", key)
+            )
+        elif not _about_config(message):
+            left.append(message)
+    return problems, left
+
+
+_CONFIG_HINT = "check this setting's spelling and indentation against the lines around it"
+_CONFIG_HINTS = {"nav": NAV_SHAPES}
+
+
+def _about_config(message: str) -> bool:
+    return message.startswith(("Config value '", "MkDocs encountered an error parsing the configuration file")) or (
+        message.startswith("Aborted with") and "configuration" in message
+    )
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per preview, not once per rebuild (Jinja checks each source's checksum)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
+
+
+def _keep_compiled_templates(config: MkDocsConfig) -> None:
+    make_env = config.theme.get_env
+
+    def get_env() -> Environment:
+        env = make_env()
+        env.bytecode_cache = _TEMPLATES
+        return env
+
+    setattr(config.theme, "get_env", get_env)  # noqa: B010 - replaces the method of this one theme object
+
+
+def run_build(
+    config_file: Path, site_dir: str, *, release: bool = False, dirty: bool = False, serve_url: str | None = None
+) -> BuildReport:
+    """One strict build into `site_dir`; every problem collected with its file and line, never a traceback."""
     report = BuildReport()
-    with tempfile.TemporaryDirectory(prefix="healthpages-check-") as out, _collecting(report):
+    with _collecting(report):
         try:
-            config = load_config(str(config_file), site_dir=out, strict=True)
+            config = load_config(str(config_file), site_dir=site_dir, strict=True)
             if release:
                 config.extra.setdefault("health_library", {})["release"] = True
-            config.plugins.on_startup(command="build", dirty=False)
+            if serve_url:
+                config.site_url = serve_url
+                _keep_compiled_templates(config)
+            config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
             try:
-                build(config)
+                build(config, serve_url=serve_url, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
-            report.pages = len(list(Path(out).rglob("*.html")))
+            report.pages = len(list(Path(site_dir).rglob("*.html")))
         except (Abort, ConfigurationError, PluginError) as error:
+            report.failed = True
             if not report.problems and not report.other:
                 report.other.append(str(error))
+        except Exception as error:  # a fault of the generator itself: said in one line, the details on request
+            report.failed = True
+            log.debug("unexpected error", exc_info=True)
+            report.other.append(
+                f"the site generator failed unexpectedly ({type(error).__name__}: {excerpt(error, 200)}); this is not "
+                "a mistake in the pages: report it with the command you ran"
+            )
+    if any(_about_config(message) for message in report.other):
+        problems, report.other = _config_problems(config_file, report.other)
+        report.problems += problems
     return report
+
+
+def check_build(config_file: Path, release: bool) -> BuildReport:
+    """Build the site strictly into a temporary folder and collect every problem, as `mkdocs build --strict`."""
+    with tempfile.TemporaryDirectory(prefix="healthpages-check-") as out:
+        return run_build(config_file, out, release=release)
+
+
+# -- `healthpages serve`: MkDocs' live-reload server, with the product's error page while a build fails ----------
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server; while the last build failed, every page request gets the error page.
+
+    MkDocs' own server keeps waiting for a build that works, so the browser hangs. Here a failed build is a
+    finished build: the browsers reload to the error page, and reload again when the site builds.
+    """
+
+    failure: bytes | None = None  # the error page, while the last build failed
+
+    def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if self.failure is not None and not path.startswith("/livereload/") and is_page_request(path):
+            with self._epoch_cond:  # as MkDocs: never answer from a build under way
+                self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+                epoch = self._visible_epoch
+            failure = self.failure
+            if failure is not None:
+                content: bytes = self._inject_js_into_html(failure, epoch)  # type: ignore[no-untyped-call]
+                start_response(
+                    "500 Internal Server Error",
+                    [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))],
+                )
+                return [content]
+        return super()._serve_request(environ, start_response)
+
+
+def _watched(config_file: Path) -> list[Path]:
+    """What the preview watches: mkdocs.yml, the pages, the data and the theme's overrides."""
+    root = config_file.absolute().parent
+    paths = [config_file.absolute(), root / "docs", root / "data", root / "overrides"]
+    try:
+        settings = read_settings(config_file)
+        values, _ = read_mkdocs_yml(config_file)
+    except ProblemsFound:
+        return [path for path in paths if path.exists()]
+    theme = values.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    paths[1:] = [settings.docs_dir, settings.data_dir, *([root / str(custom_dir)] if custom_dir else [])]
+    return [path for path in dict.fromkeys(paths) if path.exists()]
+
+
+def _newest_change(paths: list[Path]) -> float:
+    """The newest modification time of any file under `paths`."""
+    newest = 0.0
+    for path in paths:
+        for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            try:
+                newest = max(newest, item.stat().st_mtime)
+            except OSError:
+                continue
+    return newest
+
+
+def _terminal() -> None:
+    """MkDocs' own terminal output (as `mkdocs serve` prints it)."""
+    from mkdocs.__main__ import ColorFormatter
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+    if not any(getattr(handler, "name", "") == "healthpages-terminal" for handler in mkdocs_log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(ColorFormatter())
+        handler.name = "healthpages-terminal"
+        mkdocs_log.addHandler(handler)
+
+
+def serve(config_file: Path, host: str, port: int, dirty: bool = False) -> int:
+    """Serve the site at http://host:port/ and rebuild it on every change; 1 when it cannot listen there."""
+    problem = port_problem(host, port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    _terminal()
+    try:
+        values, _ = read_mkdocs_yml(config_file)
+        mount_path = urlsplit(str(values.get("site_url") or "/")).path or "/"
+        site_name = str(values.get("site_name") or "")
+    except ProblemsFound:
+        mount_path, site_name = "/", ""
+    site_dir = tempfile.mkdtemp(prefix="healthpages-preview-")
+    # Pages depend on data/, the templates and mkdocs.yml too: a change there rebuilds every page, even --dirty.
+    shared = [config_file] + [path for path in _watched(config_file) if path.name in ("data", "overrides")]
+    last_shared = [_newest_change(shared)]
+    first = [True]
+
+    def builder() -> None:
+        log.info("Building documentation...")
+        changed = _newest_change(shared)
+        full = first[0] or changed != last_shared[0]
+        first[0], last_shared[0] = False, changed
+        report = run_build(config_file, site_dir, dirty=dirty and not full, serve_url=server.url)
+        if report.failed or report.problems:
+            server.failure = error_page(site_name, report.problems, report.other).encode("utf-8")
+            log.error("the browser shows the problems above instead of the pages until they are fixed")
+        else:
+            server.failure = None
+
+    # Files are looked at every quarter of a second (MkDocs: half), so an edit is seen sooner.
+    server = PreviewServer(
+        builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path, polling_interval=0.25
+    )
+
+    def not_found(code: int) -> bytes | None:
+        page = Path(site_dir) / f"{code}.html"
+        return page.read_bytes() if code == 404 and page.is_file() else None
+
+    server.error_handler = not_found
+    if dirty:
+        log.info("Rebuilding only the pages you edit: other pages' navigation may lag until a restart")
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temporary folder
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        builder()
+        for path in _watched(config_file):
+            server.watch(str(path))
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except OSError as error:  # the port was taken between the check and now
+            print(bind_problem(host, port, error), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
