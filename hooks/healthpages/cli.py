@@ -15,7 +15,9 @@ from pathlib import Path
 from healthpages import review_queue
 from healthpages.engines.mkdocs import check_build, serve
 from healthpages.finish import finish_site
+from healthpages.library import docs_page_paths
 from healthpages.problems import Problem, ProblemsFound
+from healthpages.published import write_published
 from healthpages.scaffold import new_page
 from healthpages.settings import read_settings
 from healthpages.signoff import sign_page
@@ -78,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     status.add_argument("--due-within", type=int, metavar="DAYS", help="only pages that need attention within DAYS")
     status.add_argument("--changed-since", metavar="GIT_REF", help="only pages changed since this commit")
     status.add_argument("--format", choices=("text", "markdown"), default="text")
+    commands.add_parser(
+        "published-urls", help="record every page's address as published (run when a release is published)"
+    )
     finish = commands.add_parser("finish", help="finish a site another engine built from mkdocs.yml (Zensical)")
     finish.add_argument("site_dir", type=Path)
     args = parser.parse_args(argv)
@@ -100,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
             due = settings.today + timedelta(days=args.due_within) if args.due_within is not None else None
             rows = review_queue.queue(settings, changed=changed, due_by=due)
             print(review_queue.format_rows(rows, args.format, settings, changed is not None))
+            return 0
+        if args.command == "published-urls":
+            path = write_published(settings, docs_page_paths(settings))
+            print(f"recorded the addresses of every page in {settings.shown(path)}: commit it with the release")
             return 0
         report = finish_site(settings, args.site_dir)
         _emit(report.warnings)

@@ -42,6 +42,16 @@ class BodyProblem:
 
 
 @dataclass(frozen=True)
+class SpellingFinding:
+    """A word of the page's prose that a spelling list names (the site's word list may still accept it)."""
+
+    line: int  # line of the page body, as BodyProblem
+    word: str
+    suggestion: str
+    american: bool
+
+
+@dataclass(frozen=True)
 class ConversionData:
     faq_heading: str = ""
     faq_anchor: str = ""
@@ -52,6 +62,7 @@ class ConversionData:
     flesch_reading_ease: float = 0.0
     reading_age: float = 0.0
     images: tuple[str, ...] = field(default=())  # image files the page shows (paths as written)
+    spelling: tuple[SpellingFinding, ...] = ()
 
     def to_json(self) -> str:
         """JSON for an HTML attribute: with &, < and > written as \\u escapes, no entity can be misread."""
@@ -71,6 +82,7 @@ class ConversionData:
             flesch_reading_ease=data["flesch_reading_ease"],
             reading_age=data["reading_age"],
             images=tuple(data["images"]),
+            spelling=tuple(SpellingFinding(**item) for item in data.get("spelling", ())),
         )
 
 

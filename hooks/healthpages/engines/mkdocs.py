@@ -36,6 +36,7 @@ from healthpages.library import Library, LibraryBuilder
 from healthpages.page_data import take_page_data
 from healthpages.preview import bind_problem, error_page, is_page_request, port_problem
 from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.published import missing_redirects
 from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
 from healthpages.site_data import load_site_data
@@ -209,6 +210,12 @@ class MkDocsBuild:
         for file in files.documentation_pages():
             if file.page is not None and file.page.markdown is None:
                 file.page.read_source(self.config)
+        plugin = self.config.plugins.get("redirects")
+        redirects = dict(plugin.config.get("redirect_maps") or {}) if plugin is not None else None
+        line = self._redirects_line()
+        text = self._nav_text()[line - 1] if 0 < line <= len(self._nav_text()) else ""
+        indent = " " * (len(text) - len(text.lstrip()) + 2)
+        self.builder.problems += missing_redirects(self.settings, self.builder.pages, redirects, line, indent)
         self.library = self.builder.complete()
         for result in self.library.results.values():
             figures.debug("readability", extra={"readability": (result.record.shown, result.readability)})
@@ -255,6 +262,17 @@ class MkDocsBuild:
         if match:
             src_path, target, detail = match.groups()
             return [self._link_problem(src_path, target, detail or message)]
+        match = re.match(r"Redirect target '([^']+)' does not exist!", message)
+        if match:
+            return [
+                Problem(
+                    self.settings.shown(self.settings.config_file),
+                    self._nav_line(match.group(1)),
+                    f"the redirect to '{match.group(1)}' goes to no page in docs/; give the .md file of the page "
+                    "that replaced the old one, as in docs/",
+                    "redirects",
+                )
+            ]
         match = re.match(
             r"The following pages exist in the docs directory, but are not included in the \"nav\" "
             r"configuration:\n(.*)",
@@ -322,6 +340,17 @@ class MkDocsBuild:
         return Problem(
             shown, 1, f"the page is not in the site's navigation; add this line to {config_file} {where}", "nav"
         )
+
+    def _redirects_line(self) -> int:
+        """The line of mkdocs.yml where a redirect goes (redirect_maps:, else plugins:)."""
+        try:
+            values, document = read_mkdocs_yml(self.settings.config_file)
+        except ProblemsFound:
+            return 1
+        for index, item in enumerate(values.get("plugins") or []):
+            if isinstance(item, dict) and "redirects" in item:
+                return document.line_of(("plugins", index, "redirects", "redirect_maps"))
+        return document.line_of(("plugins",))
 
     def _nav_text(self) -> list[str]:
         try:
