@@ -219,7 +219,8 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         AUDIENCE + "\nkey_point: x",
         [
-            f"{P}:7: key_point: is not a known field; allowed fields: audience, clinic, condition, description, "
+            f"{P}:7: key_point: is not a known field; did you mean 'key_points'? allowed fields: audience, clinic, "
+            "condition, description, "
             "disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, review, search, "
             "title, updated, when_to_get_help"
         ],

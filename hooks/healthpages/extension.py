@@ -41,15 +41,19 @@ class _Conversion:
     problems: list[BodyProblem] = field(default_factory=list)
 
     def line_of(self, needle: str, occurrence: int = 1) -> int:
-        """The body line (1-based) of the n-th line that holds `needle`; the first line when none does."""
+        """The body line (1-based) of the n-th line that holds `needle`; the first line when none does.
+
+        A file's address may have been rewritten by the engine ("picture.png" becomes "../picture.png"), so an
+        address not found as it is is looked for by its file name."""
         needle = " ".join(needle.split())
-        if needle:
-            seen = 0
-            for number, line in enumerate(self.lines, start=1):
-                if needle in " ".join(line.split()):
-                    seen += 1
-                    if seen == occurrence:
-                        return number
+        for candidate in dict.fromkeys([needle, needle.rsplit("/", 1)[-1]]):
+            if candidate:
+                seen = 0
+                for number, line in enumerate(self.lines, start=1):
+                    if candidate in " ".join(line.split()):
+                        seen += 1
+                        if seen == occurrence:
+                            return number
         return 1
 
     def word_line(self, word: str) -> int:

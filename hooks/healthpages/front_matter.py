@@ -85,7 +85,9 @@ _PARSER_WORDS = [
 
 def problem_mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
     """Where to point the editor: where the parser gave up, or where the unclosed thing began."""
-    if error.context_mark is not None and "<stream end>" in (error.problem or ""):
+    if error.context_mark is not None and (
+        "<stream end>" in (error.problem or "") or "end of stream" in (error.problem or "")
+    ):
         return error.context_mark
     return error.problem_mark or error.context_mark
 
@@ -392,7 +394,8 @@ class PageSource:
     path: str  # as shown to the editor
     front_matter: YamlDocument
     body: str
-    body_first_line: int
+    body_first_line: int  # the body's first line that is not blank
+    closing_line: int = 0  # the line of the --- that ends the front matter
 
 
 def split_page(text: str, path: str) -> PageSource:
@@ -443,5 +446,9 @@ def split_page(text: str, path: str) -> PageSource:
             [Problem(path, 2, "the front matter must be a list of fields, one per line, such as title: Heavy periods")]
         )
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    # Engines hand the Markdown on without the blank lines that follow the front matter (MkDocs strips them).
+    while text.startswith("\n", body_start):
+        body_start += 1
     body_first_line = text.count("\n", 0, body_start) + 1
-    return PageSource(path, document, text[body_start:], body_first_line)
+    closing_line = text.count("\n", 0, closing.start()) + 1
+    return PageSource(path, document, text[body_start:], body_first_line, closing_line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -83,8 +84,10 @@ def validate(model: type[ModelT], document: YamlDocument, path: str, context: di
             loc = tuple(item["loc"])
             message = _describe(item)
             if item["type"] == "extra_forbidden":
-                allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1])))
-                message = f"is not a known field; allowed fields: {allowed}"
+                known = _allowed_fields(model, loc[:-1])
+                close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.75)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                message = f"is not a known field; {hint}allowed fields: {', '.join(sorted(known))}"
             problems.append(Problem(path, document.line_of(loc), message, field_name(loc)))
         raise ProblemsFound(problems) from None
 

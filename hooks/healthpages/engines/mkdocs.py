@@ -7,7 +7,9 @@ problems with a file and a line) and its build entry point for `healthpages chec
 
 from __future__ import annotations
 
+import difflib
 import logging
+import posixpath
 import re
 import shutil
 import signal
@@ -34,6 +36,7 @@ from mkdocs.structure.pages import Page
 from healthpages.docs_policy import docs_problems
 from healthpages.library import Library, LibraryBuilder
 from healthpages.page_data import take_page_data
+from healthpages.page_model import resolve_path
 from healthpages.preview import bind_problem, error_page, is_page_request, port_problem
 from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.published import missing_redirects
@@ -322,7 +325,16 @@ class MkDocsBuild:
             message = f"'{target}': there is no such file in docs/; check the name and folder of the file"
         else:
             suggestion = re.search(r"Did you mean '([^']+)'\?", detail)
-            hint = f"; did you mean '{suggestion.group(1)}'?" if suggestion else "; link to the .md file of a page"
+            close = difflib.get_close_matches(
+                resolve_path(src_path, target), sorted(self.builder.pages), n=1, cutoff=0.8
+            )
+            folder = posixpath.dirname(src_path) or "."
+            if suggestion:
+                hint = f"; did you mean '{suggestion.group(1)}'?"
+            elif close:
+                hint = f"; did you mean '{posixpath.relpath(close[0], folder)}'?"
+            else:
+                hint = "; link to the .md file of a page"
             message = f"link '{target}': there is no such page in docs/{hint}"
         return Problem(shown, line, message, "link")
 
