@@ -67,10 +67,9 @@ def test_a_renamed_page_without_a_redirect_is_refused_with_the_line_to_add(fixtu
     assert check.returncode == 1
     # (The reviewed page links to the renamed one, so it has changed since its review: a note, not a problem.)
     assert [line for line in check.stdout.splitlines() if not line.startswith("note:")] == [expected]
-    with pytest.raises(Abort):
-        with pytest.MonkeyPatch.context() as env:
-            env.chdir(fixture_site)
-            build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    with pytest.raises(Abort), pytest.MonkeyPatch.context() as env:
+        env.chdir(fixture_site)
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
 
 
 def test_the_old_address_of_a_renamed_page_leads_to_the_page(fixture_site: Path, tmp_path: Path) -> None:
