@@ -50,7 +50,11 @@ def run_check(config_file: Path, release: bool, quiet: bool) -> int:
 
 def _changed_files(since: str) -> set[str]:
     result = subprocess.run(
-        ["git", "diff", "--name-only", f"{since}...HEAD"], capture_output=True, text=True, check=False
+        # Paths relative to where the command runs (the folder of mkdocs.yml), wherever the repository starts.
+        ["git", "diff", "--name-only", "--relative", f"{since}...HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise ProblemsFound([Problem("git", 0, f"cannot compare with '{since}': {result.stderr.strip()}")])
@@ -80,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     status.add_argument("--due-within", type=int, metavar="DAYS", help="only pages that need attention within DAYS")
     status.add_argument("--changed-since", metavar="GIT_REF", help="only pages changed since this commit")
     status.add_argument("--format", choices=("text", "markdown"), default="text")
+    status.add_argument(
+        "--with-check", action="store_true", help="list every problem the check finds (it builds the site strictly)"
+    )
     commands.add_parser(
         "published-urls", help="record every page's address as published (run when a release is published)"
     )
@@ -103,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review-status":
             changed = _changed_files(args.changed_since) if args.changed_since else None
             due = settings.today + timedelta(days=args.due_within) if args.due_within is not None else None
-            rows = review_queue.queue(settings, changed=changed, due_by=due)
-            print(review_queue.format_rows(rows, args.format, settings, changed is not None))
+            found = check_build(args.config_file, release=False).problems if args.with_check else None
+            rows = review_queue.queue(settings, changed=changed, due_by=due, found=found)
+            others = review_queue.other_changes(settings, changed, rows, found) if changed is not None else ([], [])
+            print(review_queue.format_rows(rows, args.format, settings, changed is not None, others))
             return 0
         if args.command == "published-urls":
             path = write_published(settings, docs_page_paths(settings))
