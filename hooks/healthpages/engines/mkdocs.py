@@ -325,9 +325,10 @@ class MkDocsBuild:
             message = f"'{target}': there is no such file in docs/; check the name and folder of the file"
         else:
             suggestion = re.search(r"Did you mean '([^']+)'\?", detail)
-            close = difflib.get_close_matches(
-                resolve_path(src_path, target), sorted(self.builder.pages), n=1, cutoff=0.8
-            )
+            # A page whose file name is close to the one written (the folders alone would make any two paths alike).
+            by_name = {posixpath.basename(page): page for page in sorted(self.builder.pages, reverse=True)}
+            wanted = posixpath.basename(resolve_path(src_path, target))
+            close = [by_name[name] for name in difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.8)]
             folder = posixpath.dirname(src_path) or "."
             if suggestion:
                 hint = f"; did you mean '{suggestion.group(1)}'?"
