@@ -128,6 +128,11 @@ CASES = [
         f"{DRAFT}:2: a quote is not closed; add the closing quote at the end of the value",
     ),
     Case(
+        "title left empty",
+        ((DRAFT, "title: Draft condition", "title:"),),
+        f"{DRAFT}:2: title: must be text, not an empty value",
+    ),
+    Case(
         "misspelt field",
         ((DRAFT, "description:", "descripton:"),),
         f"{DRAFT}:3: descripton: is not a known field; did you mean 'description'? allowed fields: audience, "
@@ -162,6 +167,12 @@ CASES = [
         ((DRAFT, "Draft text.", "Draft\u200b text."),),
         f"{DRAFT}:20: the invisible character U+200B (zero width space) is not allowed: it can hide or reorder "
         "text; delete it",
+    ),
+    Case(
+        "Latin-1 byte in a data file",
+        (("../data/reviewers.yml", "reviewers:", b"# Reviewers' caf\xe9\nreviewers:"),),
+        "../data/reviewers.yml:1: the file is not saved as UTF-8 (byte 0xe9 on this line); save it with the UTF-8 "
+        "encoding in your editor",
     ),
     Case(
         "tab in a data file",
