@@ -28,7 +28,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-from mkdocs.livereload import LiveReloadServer
+from mkdocs.livereload import LiveReloadServer, _Handler
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -396,6 +396,7 @@ class BuildReport:
     readability: list[tuple[str, Any]] = field(default_factory=list)
     pages: int = 0
     other: list[str] = field(default_factory=list)  # messages from MkDocs that are not about a page
+    unlogged: list[str] = field(default_factory=list)  # what the build stopped on before it could log it
 
 
 class _Collector(logging.Handler):
@@ -517,16 +518,20 @@ def run_build(
             report.failed = True
             if not report.problems and not report.other:
                 report.other.append(str(error))
+                report.unlogged.append(str(error))
         except Exception as error:  # a fault of the generator itself: said in one line, the details on request
             report.failed = True
             log.debug("unexpected error", exc_info=True)
-            report.other.append(
+            message = (
                 f"the site generator failed unexpectedly ({type(error).__name__}: {excerpt(error, 200)}); this is not "
                 "a mistake in the pages: report it with the command you ran"
             )
+            report.other.append(message)
+            report.unlogged.append(message)
     if any(_about_config(message) for message in report.other):
         problems, report.other = _config_problems(config_file, report.other)
         report.problems += problems
+        report.unlogged = [str(problem) for problem in problems] + report.other
     return report
 
 
@@ -548,6 +553,10 @@ class PreviewServer(LiveReloadServer):
 
     failure: bytes | None = None  # the error page, while the last build failed
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.RequestHandlerClass = _QuietErrorPages
+
     def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         if self.failure is not None and not path.startswith("/livereload/") and is_page_request(path):
@@ -563,6 +572,14 @@ class PreviewServer(LiveReloadServer):
                 )
                 return [content]
         return super()._serve_request(environ, start_response)
+
+
+class _QuietErrorPages(_Handler):
+    """MkDocs' request log, without a warning each time a browser loads the error page (it lists the problems)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code) != "500":
+            super().log_request(code, size)  # type: ignore[no-untyped-call]
 
 
 def _watched(config_file: Path) -> list[Path]:
@@ -632,6 +649,8 @@ def serve(config_file: Path, host: str, port: int, dirty: bool = False) -> int:
         first[0], last_shared[0] = False, changed
         report = run_build(config_file, site_dir, dirty=dirty and not full, serve_url=server.url)
         if report.failed or report.problems:
+            for message in report.unlogged:
+                log.error(message)
             server.failure = error_page(site_name, report.problems, report.other).encode("utf-8")
             log.error("the browser shows the problems above instead of the pages until they are fixed")
         else:
