@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 BUILD_STAMP := $(VENV)/.installed-build
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve serve-dirty test lint check build release-build browser clean bench audit
+.PHONY: serve serve-dirty test lint check build release-build published-urls browser clean bench audit
 
 $(BUILD_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ build: $(BUILD_STAMP)
 ## Build for publishing: refuses drafts, pages overdue for review and pages changed since their review
 release-build: $(BUILD_STAMP)
 	HEALTHPAGES_RELEASE=true NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## After a release: record every page's address (published-urls.txt), so that check asks for a redirect
+## when a page is renamed or moved; commit the file
+published-urls: $(BUILD_STAMP)
+	$(BIN)/python -m healthpages published-urls
 
 browser:
 	scripts/ensure-chromium
