@@ -141,7 +141,13 @@ def measure(
             page.write_text(_edited(original, marker), encoding="utf-8")
             deadline = written + rebuild_timeout
             while True:
-                if marker in fetch(url, rebuild_timeout):
+                try:
+                    page_text = fetch(url, rebuild_timeout)
+                except urllib.error.HTTPError as error:  # the error page, while a half-saved file fails to build
+                    if error.code != 500:
+                        raise
+                    page_text = ""
+                if marker in page_text:
                     done = time.perf_counter()
                     break
                 if time.perf_counter() > deadline or process.poll() is not None:

@@ -190,6 +190,11 @@ class MkDocsBuild:
             self.builder.read_page(file.src_uri, text)
         return files
 
+    def page_source(self, page: Page) -> str | None:
+        """The text read in `files`: MkDocs converts exactly what was checked, even if the file changes meanwhile
+        (an editor saving while the preview rebuilds)."""
+        return self.texts.get(page.file.src_uri)
+
     def nav(self, nav: Navigation) -> Navigation:
         self.builder.nav = nav_entries(nav.items)
         # A section with more pages than the limit is shown as a link to its own index page (the A to Z),
