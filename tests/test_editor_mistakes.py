@@ -253,7 +253,8 @@ CASES = [
     Case(
         "nav entry indented too little",
         (("mkdocs.yml", "      - conditions/draft.md", "     - conditions/draft.md"),),
-        "mkdocs.yml:34: this line does not line up with the lines above it; check its indentation",
+        "mkdocs.yml:34: this line does not line up with the lines above it; indent fields and list items with spaces "
+        "so that items of the same list start in the same column",
         build_says='mkdocs.yml", line 34',
     ),
     Case(

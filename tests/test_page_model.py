@@ -249,7 +249,7 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         "audience: [Pregnant",
         [
-            f"{P}:7: a list in [ ] is not closed; add the closing ], or write each item on its own line starting with "
+            f"{P}:6: a list in [ ] is not closed; add the closing ], or write each item on its own line starting with "
             "'- '"
         ],
     ),

@@ -85,9 +85,8 @@ _PARSER_WORDS = [
 
 def problem_mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
     """Where to point the editor: where the parser gave up, or where the unclosed thing began."""
-    if error.context_mark is not None and (
-        "<stream end>" in (error.problem or "") or "end of stream" in (error.problem or "")
-    ):
+    unclosed = ("<stream end>", "end of stream", "expected ',' or ']'", "expected ',' or '}'")
+    if error.context_mark is not None and any(words in (error.problem or "") for words in unclosed):
         return error.context_mark
     return error.problem_mark or error.context_mark
 

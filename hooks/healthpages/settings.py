@@ -119,15 +119,23 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
     )
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml as MkDocs reads it: `!ENV` resolved from the environment, Python tags left as None."""
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - libyaml is in the pinned PyYAML wheels
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+class _ConfigLoader(_SafeLoader):
+    """mkdocs.yml as MkDocs reads it: `!ENV` resolved from the environment, Python tags left as None.
+
+    libyaml's parser (a large library's nav has thousands of lines, read at every rebuild of the preview)."""
+
+
+def _env(loader: Any, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
     else:
-        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        items = loader.construct_sequence(node)
         names, default = items[:-1], items[-1]
     for name in names:
         if str(name) in os.environ:
@@ -154,8 +162,12 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
         )
     text = decode(config_file.read_bytes(), shown)
     try:
-        node = yaml.compose(text, Loader=_ConfigLoader)
-        values = yaml.load(text, Loader=_ConfigLoader) or {}
+        loader = _ConfigLoader(text)
+        try:
+            node = loader.get_single_node()
+            values = (loader.construct_document(node) if node is not None else None) or {}
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = problem_mark(error)
         lines = text.splitlines()

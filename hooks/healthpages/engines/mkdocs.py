@@ -217,7 +217,12 @@ class MkDocsBuild:
         # MkDocs' page objects need their sources read too, or the theme's navigation shows them as "None".
         for file in files.documentation_pages():
             if file.page is not None and file.page.markdown is None:
-                file.page.read_source(self.config)
+                record = self.builder.records.get(file.src_uri)
+                if record is None:
+                    file.page.read_source(self.config)
+                else:  # as read_source would set them, from the front matter already read (not parsed again)
+                    file.page.markdown = record.source.body
+                    file.page.meta = dict(record.source.front_matter.data)
         plugin = self.config.plugins.get("redirects")
         redirects = dict(plugin.config.get("redirect_maps") or {}) if plugin is not None else None
         line = self._redirects_line()
