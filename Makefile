@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 BUILD_STAMP := $(VENV)/.installed-build
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve serve-dirty test lint check build release-build browser clean bench audit
+.PHONY: serve serve-dirty test lint check build release-build published-urls browser clean bench audit
 
 $(BUILD_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,14 @@ $(DEV_STAMP): $(BUILD_STAMP) requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	touch $(DEV_STAMP)
 
-## Preview the site with live reload at http://127.0.0.1:$(PORT) (make serve PORT=8001 for another port)
+## Preview the site with live reload at http://127.0.0.1:$(PORT) (make serve PORT=8001 for another port);
+## while a page has a problem, the browser shows the problems with their file and line instead
 serve: $(BUILD_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/python -m healthpages serve --port $(PORT)
 
 ## Large libraries: rebuild only the edited page (other pages' navigation may lag until a restart)
 serve-dirty: $(BUILD_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload --dirty
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/python -m healthpages serve --port $(PORT) --dirty
 
 ## Run the whole test suite: lint, types, workflow audit, then pytest (installs Debian's chromium when missing)
 test: $(DEV_STAMP) browser
@@ -47,6 +48,11 @@ build: $(BUILD_STAMP)
 ## Build for publishing: refuses drafts, pages overdue for review and pages changed since their review
 release-build: $(BUILD_STAMP)
 	HEALTHPAGES_RELEASE=true NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## After a release: record every page's address (published-urls.txt), so that check asks for a redirect
+## when a page is renamed or moved; commit the file
+published-urls: $(BUILD_STAMP)
+	$(BIN)/python -m healthpages published-urls
 
 browser:
 	scripts/ensure-chromium

@@ -1,7 +1,8 @@
-"""Live preview: how long after an editor saves one page does `mkdocs serve` serve the new version?
+"""Live preview: how long after an editor saves one page does `make serve` serve the new version?
 
 For each site and mode (a full rebuild, and `--dirty`, which rebuilds only changed pages), start
-`python -m mkdocs serve -a 127.0.0.1:<free port>`, wait for its first build, then edit one page a
+`python -m healthpages serve --port <free port>` (what `make serve` runs: MkDocs' live-reload server
+with the product's error page), wait for its first build, then edit one page a
 few times. Each edit inserts a unique marker sentence; the time is measured from writing the file to
 the moment the served page contains the marker (polling over HTTP; MkDocs' server holds a request
 until a running rebuild has finished). The log lines "Building documentation..." and "Reloading
@@ -107,7 +108,7 @@ def measure(
     mode = "--dirty" if dirty else "full rebuild"
     result: dict[str, Any] = {"site": site, "mode": mode, "pages": pages, "page": url_path}
     port = free_port()
-    args = [python, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"]
+    args = [python, "-m", "healthpages", "--config-file", str(config), "serve", "--port", str(port)]
     if dirty:
         args.append("--dirty")
     original = page.read_text(encoding="utf-8")
@@ -140,7 +141,13 @@ def measure(
             page.write_text(_edited(original, marker), encoding="utf-8")
             deadline = written + rebuild_timeout
             while True:
-                if marker in fetch(url, rebuild_timeout):
+                try:
+                    page_text = fetch(url, rebuild_timeout)
+                except urllib.error.HTTPError as error:  # the error page, while a half-saved file fails to build
+                    if error.code != 500:
+                        raise
+                    page_text = ""
+                if marker in page_text:
                     done = time.perf_counter()
                     break
                 if time.perf_counter() > deadline or process.poll() is not None:

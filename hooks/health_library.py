@@ -43,6 +43,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return _current().files(files)
 
 
+def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
+    return _current().page_source(page)
+
+
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
     return _current().nav(nav)
 

@@ -267,3 +267,40 @@ def test_a_page_changed_after_sign_off_says_so_until_signed_again(fixture_site: 
     document = read_html(build_site(fixture_site / "mkdocs.yml", tmp_path / "signed") / "conditions/draft/index.html")
     assert not document.xpath("//*[contains(@class, 'health-notice--changed')]")
     assert "Clinically reviewed by Dr Ada Example, 20 November 2026" in " ".join(document.text_content().split())
+
+
+def _git(site: Path, *args: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org", "HOME": str(site)}
+    subprocess.run(["git", *args], cwd=site.parent, env=env, check=True, capture_output=True, timeout=60)
+
+
+def test_review_status_of_a_pull_request_lists_changed_pages_status_and_problems(fixture_site: Path) -> None:
+    _git(fixture_site, "init", "-q", "-b", "main")
+    _git(fixture_site, "add", "-A")
+    _git(fixture_site, "commit", "-q", "-m", "base")
+    draft = fixture_site / "docs" / "conditions" / "draft.md"
+    draft.write_text(draft.read_text().replace("Draft text.", "Draft text about the color of blood."))
+    contact = fixture_site / "docs" / "contact.md"
+    contact.write_text(contact.read_text() + "\nAnother line.\n")
+    _git(fixture_site, "commit", "-q", "-am", "change two pages")
+    result = run_cli(fixture_site, "review-status", "--format", "markdown", "--changed-since", "HEAD~1", "--with-check")
+    assert result.returncode == 0, result.stderr
+    contact_title = split_page(contact.read_text(), "contact.md").front_matter
+    assert result.stdout.splitlines() == [
+        "### Medical pages changed by this pull request",
+        "",
+        "| Page | Status | Reviewer | Last reviewed | Next review due | Problems |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| `docs/conditions/draft.md` (Draft condition) | draft, awaiting clinical review |  |  |  | "
+        "1 (listed below) |",
+        "",
+        "Other pages changed (no clinical review needed):",
+        "",
+        f"- `docs/contact.md` ({contact_title.data['title']}): no problems",
+        "",
+        "Problems to fix before a clinician reviews these pages:",
+        "",
+        "- `docs/conditions/draft.md:20: spelling: 'color' is American spelling; write 'colour' (the site uses "
+        "British spelling)`",
+    ]

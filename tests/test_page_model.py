@@ -219,9 +219,9 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         AUDIENCE + "\nkey_point: x",
         [
-            f"{P}:7: key_point: is not a known field; allowed fields: audience, author, clinic, condition, "
-            "description, disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, "
-            "review, search, short_title, title, updated, when_to_get_help"
+            f"{P}:7: key_point: is not a known field; did you mean 'key_points'? allowed fields: audience, author, "
+            "clinic, condition, description, disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, "
+            "published, related, review, search, short_title, title, updated, when_to_get_help"
         ],
     ),
     (
@@ -248,7 +248,7 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         "audience: [Pregnant",
         [
-            f"{P}:7: a list in [ ] is not closed; add the closing ], or write each item on its own line starting with "
+            f"{P}:6: a list in [ ] is not closed; add the closing ], or write each item on its own line starting with "
             "'- '"
         ],
     ),

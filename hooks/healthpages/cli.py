@@ -1,4 +1,4 @@
-"""Editor commands: `check` the site, `new` page, `sign` a clinical review, `review-status`, `finish` a site.
+"""Editor commands: `check` the site, `serve` a live preview, `new` page, `sign` a review, `review-status`, `finish`.
 
 Run from the repository: `python -m healthpages check` (or `make check`).
 """
@@ -13,9 +13,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from healthpages import review_queue
-from healthpages.engines.mkdocs import check_build
+from healthpages.engines.mkdocs import check_build, serve
 from healthpages.finish import finish_site
+from healthpages.library import docs_page_paths
 from healthpages.problems import Problem, ProblemsFound
+from healthpages.published import write_published
 from healthpages.scaffold import new_page
 from healthpages.settings import read_settings
 from healthpages.signoff import sign_page
@@ -48,7 +50,11 @@ def run_check(config_file: Path, release: bool, quiet: bool) -> int:
 
 def _changed_files(since: str) -> set[str]:
     result = subprocess.run(
-        ["git", "diff", "--name-only", f"{since}...HEAD"], capture_output=True, text=True, check=False
+        # Paths relative to where the command runs (the folder of mkdocs.yml), wherever the repository starts.
+        ["git", "diff", "--name-only", "--relative", f"{since}...HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise ProblemsFound([Problem("git", 0, f"cannot compare with '{since}': {result.stderr.strip()}")])
@@ -62,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="build every page strictly without publishing, and list the problems")
     check.add_argument("--release", action="store_true", help="also fail on drafts, overdue and changed pages")
     check.add_argument("--quiet", action="store_true", help="print problems only, not readability figures")
+    preview = commands.add_parser("serve", help="preview the site while you edit; problems are shown in the browser")
+    preview.add_argument("--port", type=int, default=8000, help="default: 8000")
+    preview.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this computer only)")
+    preview.add_argument("--dirty", action="store_true", help="rebuild only the edited pages (large libraries)")
     new = commands.add_parser("new", help="create a topic page with every field and a comment on each")
     new.add_argument("title")
     new.add_argument("--path", type=Path, help="file to create (default: docs/conditions/<slug>.md)")
@@ -74,12 +84,20 @@ def main(argv: list[str] | None = None) -> int:
     status.add_argument("--due-within", type=int, metavar="DAYS", help="only pages that need attention within DAYS")
     status.add_argument("--changed-since", metavar="GIT_REF", help="only pages changed since this commit")
     status.add_argument("--format", choices=("text", "markdown"), default="text")
+    status.add_argument(
+        "--with-check", action="store_true", help="list every problem the check finds (it builds the site strictly)"
+    )
+    commands.add_parser(
+        "published-urls", help="record every page's address as published (run when a release is published)"
+    )
     finish = commands.add_parser("finish", help="finish a site another engine built from mkdocs.yml (Zensical)")
     finish.add_argument("site_dir", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return run_check(args.config_file, args.release, args.quiet)
+        if args.command == "serve":
+            return serve(args.config_file, args.host, args.port, args.dirty)
         settings = read_settings(args.config_file)
         if args.command == "new":
             path = new_page(settings, args.title, args.path, settings.today)
@@ -92,8 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review-status":
             changed = _changed_files(args.changed_since) if args.changed_since else None
             due = settings.today + timedelta(days=args.due_within) if args.due_within is not None else None
-            rows = review_queue.queue(settings, changed=changed, due_by=due)
-            print(review_queue.format_rows(rows, args.format, settings, changed is not None))
+            found = check_build(args.config_file, release=False).problems if args.with_check else None
+            rows = review_queue.queue(settings, changed=changed, due_by=due, found=found)
+            others = review_queue.other_changes(settings, changed, rows, found) if changed is not None else ([], [])
+            print(review_queue.format_rows(rows, args.format, settings, changed is not None, others))
+            return 0
+        if args.command == "published-urls":
+            path = write_published(settings, docs_page_paths(settings))
+            print(f"recorded the addresses of every page in {settings.shown(path)}: commit it with the release")
             return 0
         report = finish_site(settings, args.site_dir)
         _emit(report.warnings)

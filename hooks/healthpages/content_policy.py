@@ -221,10 +221,11 @@ def check_tree(root: Element) -> list[PolicyProblem]:
                     del element.attrib[name]
         if tag == "img" and not (element.get("alt") or "").strip() and "decorative" not in _classes(element):
             source = element.get("src") or ""
+            name = source.rsplit("/", 1)[-1]  # as the editor wrote it: the engine may have made the address relative
             problems.append(
                 PolicyProblem(
-                    source,
-                    f"the image '{source[:60]}' has no alt text; describe it for "
+                    name,
+                    f"the image '{name[:60]}' has no alt text; describe it for "
                     "readers who cannot see it: ![what it shows](file.png). Only a purely "
                     "decorative image may have none: ![](file.png){: .decorative }",
                 )

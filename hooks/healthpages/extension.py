@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html as html_module
+import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -22,8 +23,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from healthpages import content_policy, readability
 from healthpages.faq import FaqSection, element_text, find_faq
-from healthpages.page_data import DATA_ATTRIBUTE, BodyProblem, ConversionData, FaqEntry, Heading
+from healthpages.page_data import DATA_ATTRIBUTE, BodyProblem, ConversionData, FaqEntry, Heading, SpellingFinding
 from healthpages.references import ReferencesTreeprocessor
+from healthpages.spelling import misspellings
 from healthpages.tables import ResponsiveTablesTreeprocessor
 
 # Tags that search engines accept in an FAQ answer; other tags are dropped and their text kept.
@@ -39,16 +41,25 @@ class _Conversion:
     problems: list[BodyProblem] = field(default_factory=list)
 
     def line_of(self, needle: str, occurrence: int = 1) -> int:
-        """The body line (1-based) of the n-th line that holds `needle`; the first line when none does."""
+        """The body line (1-based) of the n-th line that holds `needle`; the first line when none does.
+
+        A file's address may have been rewritten by the engine ("picture.png" becomes "../picture.png"), so an
+        address not found as it is is looked for by its file name."""
         needle = " ".join(needle.split())
-        if needle:
-            seen = 0
-            for number, line in enumerate(self.lines, start=1):
-                if needle in " ".join(line.split()):
-                    seen += 1
-                    if seen == occurrence:
-                        return number
+        for candidate in dict.fromkeys([needle, needle.rsplit("/", 1)[-1]]):
+            if candidate:
+                seen = 0
+                for number, line in enumerate(self.lines, start=1):
+                    if candidate in " ".join(line.split()):
+                        seen += 1
+                        if seen == occurrence:
+                            return number
         return 1
+
+    def word_line(self, word: str) -> int:
+        """The body line (1-based) where `word` first appears as a whole word; the first line when it does not."""
+        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")
+        return next((number for number, line in enumerate(self.lines, start=1) if pattern.search(line)), 1)
 
     def report(self, needle: str, message: str, field_name: str, occurrence: int = 1) -> None:
         self.problems.append(BodyProblem(self.line_of(needle, occurrence), message, field_name))
@@ -89,6 +100,10 @@ class _PageTreeprocessor(Treeprocessor):
                     state.report(raw.strip().splitlines()[0] if raw.strip() else raw, message, "content")
         text = readability.prose(root)
         score = readability.measure(text)
+        spelling = tuple(
+            SpellingFinding(state.word_line(found.word), found.word, found.suggestion, found.american)
+            for found in misspellings(text)
+        )
         faq = state.faq
         data = ConversionData(
             faq_heading=faq.heading if faq else "",
@@ -107,6 +122,7 @@ class _PageTreeprocessor(Treeprocessor):
             reading_age=score.reading_age,
             images=tuple(img.get("src") or "" for img in root.iter("img")),
             source_lines=len(state.lines),
+            spelling=spelling,
         )
         root.insert(0, Element("div", {"data-health-slot": "top"}))
         root.append(Element("div", {"data-health-slot": "end"}))

@@ -9,12 +9,13 @@ value is built. Parser errors are translated into what to change, in plain words
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.problems import Problem, ProblemsFound, excerpt, field_name
 from healthpages.text_source import character_problem
 
 try:
@@ -56,7 +57,12 @@ _PARSER_WORDS = [
         "did not find expected ',' or ']'",
         "a list in [ ] is not closed; add the closing ], or write each item on its own line starting with '- '",
     ),
+    (
+        "expected ',' or ']'",
+        "a list in [ ] is not closed; add the closing ], or write each item on its own line starting with '- '",
+    ),
     ("did not find expected ',' or '}'", "a mapping in { } is not closed; add the closing }"),
+    ("expected ',' or '}'", "a mapping in { } is not closed; add the closing }"),
     ("could not find expected ':'", "a field has no colon; write it as name: value"),
     ("found unexpected end of stream", "a quote is not closed; add the closing quote at the end of the value"),
     (
@@ -78,6 +84,14 @@ _PARSER_WORDS = [
 ]
 
 
+def problem_mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where to point the editor: where the parser gave up, or where the unclosed thing began."""
+    unclosed = ("<stream end>", "end of stream", "expected ',' or ']'", "expected ',' or '}'")
+    if error.context_mark is not None and any(words in (error.problem or "") for words in unclosed):
+        return error.context_mark
+    return error.problem_mark or error.context_mark
+
+
 def plain_words(problem: str | None, line: str = "") -> str:
     """The YAML parser's complaint (and the line it is about) as what an editor should change."""
     text = problem or ""
@@ -95,10 +109,23 @@ def plain_words(problem: str | None, line: str = "") -> str:
 class YamlDocument:
     """Parsed YAML and its node tree, so that any problem can be pointed at a file line."""
 
-    def __init__(self, data: Any, node: yaml.Node | None, first_line: int) -> None:
+    def __init__(self, data: Any, node: yaml.Node | None, first_line: int, text: str = "") -> None:
         self.data = data
         self.node = node
         self.first_line = first_line  # line of the file on which the YAML text starts (1-based)
+        self.lines = text.splitlines()  # the YAML text as written, to see what the parser made of it
+
+    def node_at(self, loc: tuple[str | int, ...]) -> yaml.Node | None:
+        """The node of the value at `loc`, or None when there is none."""
+        node = self.node
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                node = next((value for key, value in node.value if key.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                return None
+        return node
 
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         """The file line of the value at `loc`, or of the nearest parent that exists."""
@@ -119,6 +146,16 @@ class YamlDocument:
             else:
                 return line
         return line
+
+    def swallowed_line(self, node: yaml.Node | None) -> int | None:
+        """The file line of a list item that YAML read as more of the value above it, because it was
+        indented further ("- First.\n    - Second." is the one item "First. - Second."); None when there is none."""
+        if not isinstance(node, yaml.ScalarNode) or node.style:  # only plain values run on (style "" in the C parser)
+            return None
+        for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self.lines))):
+            if self.lines[number].lstrip().startswith("- "):
+                return number + self.first_line
+        return None
 
     def key_span(self, key: str) -> tuple[int, int] | None:
         """First and last file line (inclusive) of a top-level key and its value."""
@@ -155,7 +192,7 @@ def _compose(text: str, path: str, first_line: int) -> yaml.Node | None:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = problem_mark(error)
         line = first_line + (mark.line if mark else 0)
         lines = text.splitlines()
         source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
@@ -240,7 +277,7 @@ def _check_nodes(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
 def parse_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
     """Parse YAML text safely; a syntax error or an impossible value becomes a Problem, not a traceback."""
     node = _compose(text, path, first_line)
-    document = YamlDocument({}, node, first_line)
+    document = YamlDocument({}, node, first_line, text)
     if node is None:
         return document
     problems = _check_nodes(node, path, first_line)
@@ -274,6 +311,87 @@ def _unconstructable(document: YamlDocument, path: str) -> list[Problem]:
     return problems
 
 
+# Words that carry a sentence on: an item of a [ ] list that starts with one was cut from the item before
+# it by a comma ("[Pain, especially during periods]").
+_CONTINUING = re.compile(
+    r"(?:and|or|but|which|who|whose|especially|including|such as|for example|e\.g\.|because|although|"
+    r"usually|often|sometimes|then)\b"
+)
+_THOUSANDS = re.compile(r"\d{3}\b")
+
+
+def _cut_by_comment(document: YamlDocument, node: yaml.ScalarNode) -> str | None:
+    """The text after ` #` that YAML dropped as a comment from a plain value, or None."""
+    if node.style or node.end_mark.line >= len(document.lines):
+        return None
+    rest = document.lines[node.end_mark.line][node.end_mark.column :]
+    match = re.match(r"\s+#(.*)", rest)
+    return match.group(1).strip() if match and match.group(1).strip() else None
+
+
+def source_problems(
+    document: YamlDocument, path: str, is_prose: Callable[[tuple[str | int, ...]], bool]
+) -> list[Problem]:
+    """Values YAML read differently from what the editor evidently meant: a list item swallowed by the item
+    above, a value cut short at ` #`, an item of a [ ] list split in two at a comma.
+
+    Each is valid YAML, so nothing else would notice; `is_prose` says which values are text for readers
+    (where a `#` or a comma belongs to the sentence).
+    """
+    problems: list[Problem] = []
+
+    def walk(node: yaml.Node | None, loc: tuple[str | int, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                walk(value_node, (*loc, str(key_node.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*loc, index))
+                if index and node.flow_style and is_prose(loc):
+                    _split_item(node.value[index - 1], item, (*loc, index))
+        elif isinstance(node, yaml.ScalarNode):
+            line = document.swallowed_line(node)
+            if line is not None:
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        "this line starts a list item, but it is indented further than the item above, so it "
+                        "is read as more of that item's text; start its '-' in the same column as the one above",
+                        field_name(loc),
+                    )
+                )
+            cut = _cut_by_comment(document, node) if is_prose(loc) else None
+            if cut is not None:
+                problems.append(
+                    Problem(
+                        path,
+                        node.end_mark.line + document.first_line,
+                        f"the text after ' #' ('{excerpt(cut, 30)}') is left out, because YAML reads ' #' as the "
+                        "start of a comment; put the whole text in double quotes",
+                        field_name(loc),
+                    )
+                )
+
+    def _split_item(before: yaml.Node, item: yaml.Node, loc: tuple[str | int, ...]) -> None:
+        if not (isinstance(item, yaml.ScalarNode) and isinstance(before, yaml.ScalarNode)) or item.style:
+            return
+        if _CONTINUING.match(item.value) or (before.value[-1:].isdigit() and _THOUSANDS.match(item.value)):
+            problems.append(
+                Problem(
+                    path,
+                    item.start_mark.line + document.first_line,
+                    f"the comma between '{excerpt(before.value, 30)}' and '{excerpt(item.value, 30)}' splits one "
+                    "item in two (inside [ ] a comma separates items); put that item in double quotes, or write the "
+                    "list one item per line, each starting with '- '",
+                    field_name(loc),
+                )
+            )
+
+    walk(document.node, ())
+    return problems
+
+
 @dataclass(frozen=True)
 class PageSource:
     """A page file split into its parts; lines are 1-based file lines."""
@@ -281,7 +399,8 @@ class PageSource:
     path: str  # as shown to the editor
     front_matter: YamlDocument
     body: str
-    body_first_line: int
+    body_first_line: int  # the body's first line that is not blank
+    closing_line: int = 0  # the line of the --- that ends the front matter
 
 
 def split_page(text: str, path: str) -> PageSource:
@@ -308,11 +427,33 @@ def split_page(text: str, path: str) -> PageSource:
                 )
             ]
         )
-    document = parse_yaml(text[opening.end() : closing.start()], path, first_line=2)
+    yaml_text = text[opening.end() : closing.start()]
+    try:
+        document = parse_yaml(yaml_text, path, first_line=2)
+    except ProblemsFound:
+        # The closing line is missing, and a later --- (a rule in the text) ended the front matter instead.
+        heading = re.search(r"^#{2,6} \S", yaml_text, re.MULTILINE)
+        if heading is None:
+            raise
+        line = 2 + yaml_text.count("\n", 0, heading.start())
+        raise ProblemsFound(
+            [
+                Problem(
+                    path,
+                    1,
+                    "the front matter is never closed, so the page's text is read as front matter; add a line "
+                    f"of three dashes (---) after its last field, before the text (line {line})",
+                )
+            ]
+        ) from None
     if not isinstance(document.data, dict):
         raise ProblemsFound(
             [Problem(path, 2, "the front matter must be a list of fields, one per line, such as title: Heavy periods")]
         )
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    # Engines hand the Markdown on without the blank lines that follow the front matter (MkDocs strips them).
+    while text.startswith("\n", body_start):
+        body_start += 1
     body_first_line = text.count("\n", 0, body_start) + 1
-    return PageSource(path, document, text[body_start:], body_first_line)
+    closing_line = text.count("\n", 0, closing.start()) + 1
+    return PageSource(path, document, text[body_start:], body_first_line, closing_line)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 
-from healthpages import scaffold
-from healthpages.front_matter import PageSource, split_page
+from healthpages import scaffold, spelling
+from healthpages.front_matter import PageSource, source_problems, split_page
 from healthpages.page_data import ConversionData, FaqEntry, Heading
-from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, load_page, resolve_path
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, is_prose, load_page, resolve_path
+from healthpages.problems import Problem, ProblemsFound, excerpt, field_name
 from healthpages.readability import MAX_READING_AGE, Readability
 from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
 from healthpages.settings import NavEntry, SiteSettings
@@ -143,6 +143,12 @@ class LibraryBuilder:
         self.warnings: list[Problem] = []
         self.notices: list[Problem] = []  # listed by `check`, never fail a build
         self.nav: tuple[NavEntry, ...] = ()
+        self.word_list = settings.shown(settings.data_dir / spelling.WORD_LIST)
+        try:
+            self.accepted_words = spelling.load_word_list(settings.data_dir, self.word_list)
+        except ProblemsFound as error:
+            self.problems += error.problems
+            self.accepted_words = frozenset()
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -160,12 +166,24 @@ class LibraryBuilder:
         self.records.pop(src_path, None)
         try:
             source = split_page(text, shown)
+        except ProblemsFound as error:
+            self.problems += error.problems
+            return None
+        # What YAML read differently from what the editor meant is listed even when the page is otherwise valid.
+        self.problems += source_problems(source.front_matter, shown, is_prose)
+        try:
             context = CheckContext(self.site, self.settings.today, self.pages)
             model = load_page(source, src_path, self.settings.topics_dir, context)
         except ProblemsFound as error:
             self.problems += error.problems
             return None
         self.problems += scaffold.placeholder_problems(source)
+        for loc, node in source.front_matter.scalars():
+            if is_prose(loc):
+                line = node.start_mark.line + source.front_matter.first_line
+                self.problems += spelling.problems_in(
+                    node.value, shown, line, field_name(loc), self.accepted_words, self.word_list
+                )
         record = PageRecord(src_path, shown, self.settings.page_url(src_path), source, model)
         self.records[src_path] = record
         return record
@@ -181,6 +199,13 @@ class LibraryBuilder:
         for problem in data.problems:
             line = record.source.body_first_line + skipped + problem.line - 1
             self.problems.append(Problem(record.shown, line, problem.message, problem.field))
+        for found in data.spelling:
+            if found.word.lower() not in self.accepted_words:
+                line = record.source.body_first_line + found.line - 1
+                text = spelling.message(
+                    spelling.Misspelling(found.word, found.suggestion, found.american), self.word_list
+                )
+                self.problems.append(Problem(record.shown, line, text, "spelling"))
         model = record.model
         if isinstance(model, TopicPage) and data.reading_age > MAX_READING_AGE:
             self.problems.append(

@@ -42,6 +42,16 @@ class BodyProblem:
 
 
 @dataclass(frozen=True)
+class SpellingFinding:
+    """A word of the page's prose that a spelling list names (the site's word list may still accept it)."""
+
+    line: int  # line of the page body, as BodyProblem
+    word: str
+    suggestion: str
+    american: bool
+
+
+@dataclass(frozen=True)
 class ConversionData:
     faq_heading: str = ""
     faq_anchor: str = ""
@@ -55,6 +65,7 @@ class ConversionData:
     # Lines of the body the conversion was given: an engine may drop the blank lines that start a body
     # (MkDocs does), so the difference from the page's own body is where the conversion's line 1 lies.
     source_lines: int = 0
+    spelling: tuple[SpellingFinding, ...] = ()
 
     def to_json(self) -> str:
         """JSON for an HTML attribute: with &, < and > written as \\u escapes, no entity can be misread."""
@@ -75,6 +86,7 @@ class ConversionData:
             reading_age=data["reading_age"],
             images=tuple(data["images"]),
             source_lines=data["source_lines"],
+            spelling=tuple(SpellingFinding(**item) for item in data.get("spelling", ())),
         )
 
 

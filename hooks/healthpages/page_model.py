@@ -398,6 +398,14 @@ class TopicPage(BasePage):
 Page = TopicPage | SitePage
 
 
+# Front matter that readers read as sentences, where a `#` or a comma belongs to the text.
+PROSE_FIELDS = frozenset({"title", "description", "audience", "key_points", "when_to_get_help", "condition"})
+
+
+def is_prose(loc: tuple[str | int, ...]) -> bool:
+    return bool(loc) and loc[0] in PROSE_FIELDS
+
+
 def is_topic_path(src_path: str, topics_dir: str) -> bool:
     """Medical topic pages are recognised by where they live: any page in the topics folder but its index."""
     return src_path.startswith(topics_dir + "/") and not src_path.endswith("/index.md")

@@ -44,6 +44,7 @@ def _skipped(element: Element) -> bool:
         element.tag in _SKIPPED
         or "footnote" in classes
         or "headerlink" in classes
+        or element.get("aria-hidden") == "true"  # a table cell's repeated column heading, for sighted readers
         or (element.tag == "sup" and (element.get("id") or "").startswith("fnref"))
     )
 

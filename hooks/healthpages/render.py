@@ -91,6 +91,11 @@ def render_block(name: str, library: Library, result: PageResult | None = None) 
     return _ENV.get_template(f"blocks/{name}.html").render(context).strip()
 
 
+def render_template(name: str, **context: Any) -> str:
+    """A page of the product's own (the live preview's error page), from templates/ with the same escaping."""
+    return _ENV.get_template(name).render(context)
+
+
 def _blocks(library: Library, result: PageResult) -> tuple[str, str]:
     """The blocks that go at the top and at the end of a page's content."""
     model = result.model

@@ -35,9 +35,28 @@ class QueueRow:
         return "reviewed"
 
 
-def queue(settings: SiteSettings, changed: set[str] | None = None, due_by: date | None = None) -> list[QueueRow]:
-    """Medical pages, most urgent first; `changed` limits them to files changed, `due_by` to pages needing action."""
+@dataclass(frozen=True)
+class ChangedPage:
+    """A changed page that is not medical (no clinical review), with its problems."""
+
+    shown: str
+    title: str
+    problems: tuple[Problem, ...] = ()
+
+
+def queue(
+    settings: SiteSettings,
+    changed: set[str] | None = None,
+    due_by: date | None = None,
+    found: list[Problem] | None = None,
+) -> list[QueueRow]:
+    """Medical pages, most urgent first; `changed` limits them to files changed, `due_by` to pages needing action.
+
+    `found` are the problems of a check (the strict build), listed with their pages; without it, only what
+    the pages' front matter shows."""
     builder = read_library(settings)
+    if found is not None:
+        builder.problems = sorted(set(found))
     rows = []
     root = settings.root
     for src_path, record in builder.records.items():
@@ -70,27 +89,68 @@ def queue(settings: SiteSettings, changed: set[str] | None = None, due_by: date 
     return sorted(rows, key=lambda row: (row.state.urgency, row.shown))
 
 
-def format_rows(rows: list[QueueRow], style: str, settings: SiteSettings, only_changed: bool) -> str:
+def other_changes(
+    settings: SiteSettings, changed: set[str], rows: list[QueueRow], found: list[Problem] | None = None
+) -> tuple[list[ChangedPage], list[Problem]]:
+    """The changed pages that are not medical, and the problems in changed files that are not pages
+    (mkdocs.yml, data/), for a pull request's summary."""
+    builder = read_library(settings)
+    problems = sorted(set(found)) if found is not None else builder.problems
+    shown_changed = {settings.shown(settings.root / path) for path in changed}
+    listed = {row.shown for row in rows}
+    pages = [
+        ChangedPage(record.shown, record.title, tuple(p for p in problems if p.path == record.shown))
+        for _, record in sorted(builder.records.items())
+        if record.shown in shown_changed and record.shown not in listed and not isinstance(record.model, TopicPage)
+    ]
+    page_paths = listed | {page.shown for page in pages}
+    elsewhere = [p for p in problems if p.path in shown_changed and p.path not in page_paths]
+    return pages, elsewhere
+
+
+def format_rows(
+    rows: list[QueueRow],
+    style: str,
+    settings: SiteSettings,
+    only_changed: bool,
+    others: tuple[list[ChangedPage], list[Problem]] = ([], []),
+) -> str:
     if style == "markdown":
         heading = "Medical pages changed by this pull request" if only_changed else "Review status of the medical pages"
+        lines = [f"### {heading}", ""]
         if not rows:
-            return f"### {heading}\n\nNo medical page is changed." if only_changed else f"### {heading}\n\nNone."
-        lines = [
-            f"### {heading}",
-            "",
-            "| Page | Status | Reviewer | Last reviewed | Next review due |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for row in rows:
-            reviewer = row.state.reviewer.name if row.state.reviewer else ""
-            lines.append(
-                f"| `{row.shown}` ({row.title}) | {row.status} | {reviewer} | "
-                f"{uk_date(row.state.reviewed)} | {uk_date(row.state.next_review)} |"
-            )
-        problems = [p for row in rows for p in row.problems]
+            lines.append("No medical page is changed." if only_changed else "None.")
+        else:
+            lines += [
+                "| Page | Status | Reviewer | Last reviewed | Next review due | Problems |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ]
+            for row in rows:
+                reviewer = row.state.reviewer.name if row.state.reviewer else ""
+                count = len(row.problems)
+                lines.append(
+                    f"| `{row.shown}` ({row.title}) | {row.status} | {reviewer} | "
+                    f"{uk_date(row.state.reviewed)} | {uk_date(row.state.next_review)} | "
+                    f"{f'{count} (listed below)' if count else 'none'} |"
+                )
+        pages, elsewhere = others
+        if pages:
+            lines += ["", "Other pages changed (no clinical review needed):", ""]
+            lines += [
+                f"- `{page.shown}` ({page.title}): "
+                + (
+                    f"{len(page.problems)} problem{'s' if len(page.problems) != 1 else ''}"
+                    if page.problems
+                    else "no problems"
+                )
+                for page in pages
+            ]
+        problems = [p for row in rows for p in row.problems] + [p for page in pages for p in page.problems] + elsewhere
         if problems:
             lines += ["", "Problems to fix before a clinician reviews these pages:", ""]
             lines += [f"- `{p}`" for p in problems]
+        elif rows or pages:
+            lines += ["", "No problems found in the changed pages."]
         return "\n".join(lines)
     if not rows:
         return "No medical page needs attention."

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from healthpages.front_matter import YamlDocument, plain_words
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.front_matter import YamlDocument, plain_words, problem_mark
+from healthpages.problems import Problem, ProblemsFound, excerpt, shown_path
+from healthpages.text_source import decode
 
 TODAY_VARIABLE = "HEALTHPAGES_TODAY"
 DEFAULT_TOPICS_DIR = "conditions"
@@ -59,10 +60,7 @@ class SiteSettings:
         return self.config_file.parent
 
     def shown(self, path: Path) -> str:
-        """A path as the editor sees it from where the command runs (usually the repository)."""
-        path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
-        cwd = Path.cwd().absolute()
-        return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
+        return shown_path(path)
 
     def shown_page(self, src_path: str) -> str:
         return self.shown(self.docs_dir / src_path)
@@ -124,15 +122,23 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
     )
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml as MkDocs reads it: `!ENV` resolved from the environment, Python tags left as None."""
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - libyaml is in the pinned PyYAML wheels
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+class _ConfigLoader(_SafeLoader):
+    """mkdocs.yml as MkDocs reads it: `!ENV` resolved from the environment, Python tags left as None.
+
+    libyaml's parser (a large library's nav has thousands of lines, read at every rebuild of the preview)."""
+
+
+def _env(loader: Any, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
     else:
-        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        items = loader.construct_sequence(node)
         names, default = items[:-1], items[-1]
     for name in names:
         if str(name) in os.environ:
@@ -157,46 +163,75 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
                 )
             ]
         )
-    text = config_file.read_text(encoding="utf-8")
+    text = decode(config_file.read_bytes(), shown)
     try:
-        node = yaml.compose(text, Loader=_ConfigLoader)
-        values = yaml.load(text, Loader=_ConfigLoader) or {}
+        loader = _ConfigLoader(text)
+        try:
+            node = loader.get_single_node()
+            values = (loader.construct_document(node) if node is not None else None) or {}
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise ProblemsFound([Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem))]) from None
+        mark = problem_mark(error)
+        lines = text.splitlines()
+        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        raise ProblemsFound(
+            [Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem, source_line))]
+        ) from None
     if not isinstance(values, dict):
         raise ProblemsFound([Problem(shown, 1, "mkdocs.yml must be a list of settings such as site_name: ...")])
-    return values, YamlDocument(values, node, 1)
+    return values, YamlDocument(values, node, 1, text)
 
 
-def _nav_entries(value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str) -> tuple[NavEntry, ...]:
+NAV_SHAPES = (
+    "each navigation entry is a page path (- conditions/page.md), a titled page (- Title: page.md) or a "
+    "section (- Section: followed by its pages on the next lines, indented two more spaces)"
+)
+
+
+def _nav_entries(
+    value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str, problems: list[Problem]
+) -> tuple[NavEntry, ...]:
     entries: list[NavEntry] = []
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
-        here = (*loc, index)
+        here = (*loc, index) if isinstance(value, list) else loc
         line = document.line_of(here)
-        if isinstance(item, str):
+        node = document.node_at(here)
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            node = node.value[0][1]
+        swallowed = document.swallowed_line(node)
+        if swallowed:
+            problems.append(
+                Problem(
+                    shown,
+                    swallowed,
+                    "this entry is indented further than the entry above it, so it is read as part of that entry; "
+                    "start its '-' in the same column as the '-' of the entry above",
+                    "nav",
+                )
+            )
+        elif isinstance(item, str):
             entries.append(_leaf(None, item, line))
         elif isinstance(item, dict) and len(item) == 1:
             ((title, target),) = item.items()
             if isinstance(target, (list, dict)):
-                children = _nav_entries(target, document, (*here, str(title)), shown)
+                children = _nav_entries(target, document, (*here, str(title)), shown, problems)
                 entries.append(NavEntry(str(title), children=children, line=line))
-            else:
-                entries.append(_leaf(str(title), str(target), line))
-        else:
-            raise ProblemsFound(
-                [
+            elif target is None:
+                problems.append(
                     Problem(
                         shown,
                         line,
-                        "each navigation entry is a page path "
-                        "(- conditions/page.md), a titled page (- Title: page.md) or a section "
-                        "(- Section: followed by its pages, indented)",
+                        f"'{excerpt(title, 40)}' has nothing after its colon; give its page (- {title}: page.md), "
+                        "or list the section's pages on the next lines, indented two more spaces than its '-'",
                         "nav",
                     )
-                ]
-            )
+                )
+            else:
+                entries.append(_leaf(str(title), str(target), line))
+        else:
+            problems.append(Problem(shown, line, NAV_SHAPES, "nav"))
     return tuple(entries)
 
 
@@ -209,5 +244,12 @@ def _leaf(title: str | None, target: str, line: int) -> NavEntry:
 def read_settings(config_file: Path) -> SiteSettings:
     values, document = read_mkdocs_yml(config_file)
     shown = config_file.as_posix()
-    nav = _nav_entries(values["nav"], document, ("nav",), shown) if values.get("nav") else None
+    problems: list[Problem] = []
+    if "nav" in values and not isinstance(values["nav"], list):
+        problems.append(
+            Problem(shown, document.line_of(("nav",)), "nav: must be followed by its entries, one per line: - page.md")
+        )
+    nav = _nav_entries(values["nav"], document, ("nav",), shown, problems) if values.get("nav") else None
+    if problems:
+        raise ProblemsFound(problems)
     return settings_from(config_file.absolute(), values, nav)

@@ -45,7 +45,7 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
     lines = text.splitlines(keepends=True)
     span = source.front_matter.key_span("review")
     if span is None:
-        closing = source.body_first_line - 2  # index of the closing --- line
+        closing = source.closing_line - 1  # index of the closing --- line
         block = ["review:" + newline] + [f"  {key}: {value}{newline}" for key, value in values.items()]
         return "".join(lines[:closing] + block + lines[closing:])
     first, last = span

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,7 +13,7 @@ import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from healthpages.front_matter import YamlDocument, parse_yaml
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.problems import Problem, ProblemsFound, excerpt, shown_path
 from healthpages.text_source import decode
 from healthpages.validation import validate
 
@@ -233,13 +232,6 @@ class SiteData:
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def shown_path(path: Path) -> str:
-    """A path as the editor sees it from where the command runs (usually the repository)."""
-    path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
-    cwd = Path.cwd().absolute()
-    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 
 
 def _load(model: type[ModelT], path: Path) -> tuple[ModelT, YamlDocument, str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from healthpages.front_matter import YamlDocument
-from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.problems import Problem, ProblemsFound, excerpt, field_name
 
 
 def _plain(value: Any) -> str:
@@ -59,16 +60,6 @@ def _describe(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-def field_name(loc: tuple[str | int, ...]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
-        else:
-            parts.append(part)
-    return ".".join(parts)
-
-
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -93,8 +84,10 @@ def validate(model: type[ModelT], document: YamlDocument, path: str, context: di
             loc = tuple(item["loc"])
             message = _describe(item)
             if item["type"] == "extra_forbidden":
-                allowed = ", ".join(sorted(_allowed_fields(model, loc[:-1])))
-                message = f"is not a known field; allowed fields: {allowed}"
+                known = _allowed_fields(model, loc[:-1])
+                close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.75)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                message = f"is not a known field; {hint}allowed fields: {', '.join(sorted(known))}"
             problems.append(Problem(path, document.line_of(loc), message, field_name(loc)))
         raise ProblemsFound(problems) from None
 

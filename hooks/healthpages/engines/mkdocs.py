@@ -7,19 +7,28 @@ problems with a file and a line) and its build entry point for `healthpages chec
 
 from __future__ import annotations
 
+import difflib
 import logging
+import posixpath
 import re
+import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.livereload import LiveReloadServer, _Handler
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -27,9 +36,12 @@ from mkdocs.structure.pages import Page
 from healthpages.docs_policy import docs_problems
 from healthpages.library import Library, LibraryBuilder
 from healthpages.page_data import take_page_data
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.page_model import resolve_path
+from healthpages.preview import bind_problem, error_page, is_page_request, port_problem
+from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.published import missing_redirects
 from healthpages.render import finish_content, finish_not_found, finish_page
-from healthpages.settings import NavEntry, SiteSettings, settings_from
+from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
 from healthpages.social_cards import write_cards
@@ -51,6 +63,17 @@ def settings_from_config(config: MkDocsConfig) -> SiteSettings:
         "extra": config.extra,
     }
     return settings_from(Path(config.config_file_path or "mkdocs.yml").absolute(), values, None)
+
+
+def _nav_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nav_strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _nav_strings(item)
 
 
 def nav_entries(items: list[Any]) -> tuple[NavEntry, ...]:
@@ -118,6 +141,14 @@ class MkDocsBuild:
         self.builder = LibraryBuilder(self.settings, self.site, frozenset())
         self.library: Library | None = None
         self.texts: dict[str, str] = {}  # each page's text, to find the line of a problem MkDocs reports
+        # Nav entries YAML joined into the entry above (indented too far) are reported once, with their line,
+        # by the one mkdocs.yml reader; MkDocs' own messages about them would only confuse.
+        self.swallowed = {piece for value in _nav_strings(config.nav) if " - " in value for piece in value.split(" - ")}
+        if config.config_file_path:
+            try:
+                read_settings(Path(self.settings.shown(Path(config.config_file_path))))
+            except ProblemsFound as error:
+                self.builder.problems += error.problems
         self._install_translator()
 
     def _install_translator(self) -> None:
@@ -160,6 +191,11 @@ class MkDocsBuild:
             self.builder.read_page(file.src_uri, text)
         return files
 
+    def page_source(self, page: Page) -> str | None:
+        """The text read in `files`: MkDocs converts exactly what was checked, even if the file changes meanwhile
+        (an editor saving while the preview rebuilds)."""
+        return self.texts.get(page.file.src_uri)
+
     def nav(self, nav: Navigation) -> Navigation:
         self.builder.nav = nav_entries(nav.items)
         # A section with more pages than the limit is shown as a link to its own index page (the A to Z),
@@ -188,7 +224,18 @@ class MkDocsBuild:
         # MkDocs' page objects need their sources read too, or the theme's navigation shows them as "None".
         for file in files.documentation_pages():
             if file.page is not None and file.page.markdown is None:
-                file.page.read_source(self.config)
+                record = self.builder.records.get(file.src_uri)
+                if record is None:
+                    file.page.read_source(self.config)
+                else:  # as read_source would set them, from the front matter already read (not parsed again)
+                    file.page.markdown = record.source.body
+                    file.page.meta = dict(record.source.front_matter.data)
+        plugin = self.config.plugins.get("redirects")
+        redirects = dict(plugin.config.get("redirect_maps") or {}) if plugin is not None else None
+        line = self._redirects_line()
+        text = self._nav_text()[line - 1] if 0 < line <= len(self._nav_text()) else ""
+        indent = " " * (len(text) - len(text.lstrip()) + 2)
+        self.builder.problems += missing_redirects(self.settings, self.builder.pages, redirects, line, indent)
         self.library = self.builder.complete()
         for result in self.library.results.values():
             figures.debug("readability", extra={"readability": (result.record.shown, result.readability)})
@@ -226,6 +273,8 @@ class MkDocsBuild:
 
     def translate(self, message: str, removed: set[str]) -> list[Problem] | None:
         """MkDocs' message as problems with a file and line; None for messages that are not about content."""
+        if message.startswith("A 'dirty' build is being performed"):
+            return []  # `healthpages serve --dirty` says what that means when it starts
         match = re.match(
             r"Doc file '([^']+)' contains (?:an? (?:absolute |unrecognized relative )?link) '([^']+)'"
             r"(?:, but (.*))?",
@@ -235,6 +284,17 @@ class MkDocsBuild:
         if match:
             src_path, target, detail = match.groups()
             return [self._link_problem(src_path, target, detail or message)]
+        match = re.match(r"Redirect target '([^']+)' does not exist!", message)
+        if match:
+            return [
+                Problem(
+                    self.settings.shown(self.settings.config_file),
+                    self._nav_line(match.group(1)),
+                    f"the redirect to '{match.group(1)}' goes to no page in docs/; give the .md file of the page "
+                    "that replaced the old one, as in docs/",
+                    "redirects",
+                )
+            ]
         match = re.match(
             r"The following pages exist in the docs directory, but are not included in the \"nav\" "
             r"configuration:\n(.*)",
@@ -243,12 +303,12 @@ class MkDocsBuild:
         )
         if match:
             paths = [line.strip().removeprefix("- ") for line in match.group(1).splitlines() if line.strip()]
-            return [self._omitted_problem(path) for path in paths]
+            return [self._omitted_problem(path) for path in paths if path not in self.swallowed]
         match = re.match(
             r"A reference to '([^']+)' is included in the 'nav' configuration, which is not found", message
         )
         if match:
-            if match.group(1) in removed:
+            if match.group(1) in removed or " - " in match.group(1):
                 return []
             return [
                 Problem(
@@ -284,7 +344,17 @@ class MkDocsBuild:
             message = f"'{target}': there is no such file in docs/; check the name and folder of the file"
         else:
             suggestion = re.search(r"Did you mean '([^']+)'\?", detail)
-            hint = f"; did you mean '{suggestion.group(1)}'?" if suggestion else "; link to the .md file of a page"
+            # A page whose file name is close to the one written (the folders alone would make any two paths alike).
+            by_name = {posixpath.basename(page): page for page in sorted(self.builder.pages, reverse=True)}
+            wanted = posixpath.basename(resolve_path(src_path, target))
+            close = [by_name[name] for name in difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.8)]
+            folder = posixpath.dirname(src_path) or "."
+            if suggestion:
+                hint = f"; did you mean '{suggestion.group(1)}'?"
+            elif close:
+                hint = f"; did you mean '{posixpath.relpath(close[0], folder)}'?"
+            else:
+                hint = "; link to the .md file of a page"
             message = f"link '{target}': there is no such page in docs/{hint}"
         return Problem(shown, line, message, "link")
 
@@ -293,13 +363,26 @@ class MkDocsBuild:
         folder = src_path.rpartition("/")[0]
         config_file = self.settings.shown(self.settings.config_file)
         sibling_line = self._nav_line_of_folder(folder)
-        where = f" after line {sibling_line}" if sibling_line else ""
+        if sibling_line:
+            sibling = self._nav_text()[sibling_line - 1]
+            indent = sibling[: len(sibling) - len(sibling.lstrip())]
+            where = f"after line {sibling_line}: '{indent}- {src_path}'"
+        else:
+            where = f"under nav: '  - {src_path}'"
         return Problem(
-            shown,
-            1,
-            f"the page is not in the site's navigation; add the line '- {src_path}' to nav: in {config_file}{where}",
-            "nav",
+            shown, 1, f"the page is not in the site's navigation; add this line to {config_file} {where}", "nav"
         )
+
+    def _redirects_line(self) -> int:
+        """The line of mkdocs.yml where a redirect goes (redirect_maps:, else plugins:)."""
+        try:
+            values, document = read_mkdocs_yml(self.settings.config_file)
+        except ProblemsFound:
+            return 1
+        for index, item in enumerate(values.get("plugins") or []):
+            if isinstance(item, dict) and "redirects" in item:
+                return document.line_of(("plugins", index, "redirects", "redirect_maps"))
+        return document.line_of(("plugins",))
 
     def _nav_text(self) -> list[str]:
         try:
@@ -326,11 +409,13 @@ class MkDocsBuild:
 
 @dataclass
 class BuildReport:
+    failed: bool = False
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)  # listed, but they do not fail the check
     readability: list[tuple[str, Any]] = field(default_factory=list)
     pages: int = 0
     other: list[str] = field(default_factory=list)  # messages from MkDocs that are not about a page
+    unlogged: list[str] = field(default_factory=list)  # what the build stopped on before it could log it
 
 
 class _Collector(logging.Handler):
@@ -368,21 +453,258 @@ def _collecting(report: BuildReport) -> Iterator[None]:
         figures.setLevel(previous[1])
 
 
-def check_build(config_file: Path, release: bool) -> BuildReport:
-    """Build the site strictly into a temporary folder and collect every problem, as `mkdocs build --strict`."""
+def _config_problems(config_file: Path, messages: list[str]) -> tuple[list[Problem], list[str]]:
+    """mkdocs.yml's problems as mkdocs.yml:LINE: the one mkdocs.yml reader's first, then MkDocs' own messages
+    ("Config value 'nav': ...") placed at the line of their setting. Returns (problems, messages left over)."""
+    try:
+        read_settings(config_file)
+        _, document = read_mkdocs_yml(config_file)
+    except ProblemsFound as error:
+        return error.problems, [m for m in messages if not _about_config(m)]
+    shown = config_file.as_posix()
+    problems, left = [], []
+    for message in messages:
+        match = re.match(r"Config value '([^']+)': (.*)", message, re.S)
+        if match:
+            key, text = match.groups()
+            line = document.line_of(tuple(key.split(".")))
+            problems.append(
+                Problem(shown, line, f"{' '.join(text.split())}; {_CONFIG_HINTS.get(key, _CONFIG_HINT)}", key)
+            )
+        elif not _about_config(message):
+            left.append(message)
+    return problems, left
+
+
+_CONFIG_HINT = "check this setting's spelling and indentation against the lines around it"
+_CONFIG_HINTS = {"nav": NAV_SHAPES}
+
+
+def _about_config(message: str) -> bool:
+    return message.startswith(("Config value '", "MkDocs encountered an error parsing the configuration file")) or (
+        message.startswith("Aborted with") and "configuration" in message
+    )
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per preview, not once per rebuild (Jinja checks each source's checksum)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
+
+
+def _keep_compiled_templates(config: MkDocsConfig) -> None:
+    make_env = config.theme.get_env
+
+    def get_env() -> Environment:
+        env = make_env()
+        env.bytecode_cache = _TEMPLATES
+        return env
+
+    setattr(config.theme, "get_env", get_env)  # noqa: B010 - replaces the method of this one theme object
+
+
+def run_build(
+    config_file: Path, site_dir: str, *, release: bool = False, dirty: bool = False, serve_url: str | None = None
+) -> BuildReport:
+    """One strict build into `site_dir`; every problem collected with its file and line, never a traceback."""
     report = BuildReport()
-    with tempfile.TemporaryDirectory(prefix="healthpages-check-") as out, _collecting(report):
+    with _collecting(report):
         try:
-            config = load_config(str(config_file), site_dir=out, strict=True)
+            config = load_config(str(config_file), site_dir=site_dir, strict=True)
             if release:
                 config.extra.setdefault("health_library", {})["release"] = True
-            config.plugins.on_startup(command="build", dirty=False)
+            if serve_url:
+                config.site_url = serve_url
+                _keep_compiled_templates(config)
+            config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
             try:
-                build(config)
+                build(config, serve_url=serve_url, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
-            report.pages = len(list(Path(out).rglob("*.html")))
+            report.pages = len(list(Path(site_dir).rglob("*.html")))
         except (Abort, ConfigurationError, PluginError) as error:
+            report.failed = True
             if not report.problems and not report.other:
                 report.other.append(str(error))
+                report.unlogged.append(str(error))
+        except Exception as error:  # a fault of the generator itself: said in one line, the details on request
+            report.failed = True
+            log.debug("unexpected error", exc_info=True)
+            message = (
+                f"the site generator failed unexpectedly ({type(error).__name__}: {excerpt(error, 200)}); this is not "
+                "a mistake in the pages: report it with the command you ran"
+            )
+            report.other.append(message)
+            report.unlogged.append(message)
+    if any(_about_config(message) for message in report.other):
+        problems, report.other = _config_problems(config_file, report.other)
+        report.problems += problems
+        report.unlogged = [str(problem) for problem in problems] + report.other
     return report
+
+
+def check_build(config_file: Path, release: bool) -> BuildReport:
+    """Build the site strictly into a temporary folder and collect every problem, as `mkdocs build --strict`."""
+    with tempfile.TemporaryDirectory(prefix="healthpages-check-") as out:
+        return run_build(config_file, out, release=release)
+
+
+# -- `healthpages serve`: MkDocs' live-reload server, with the product's error page while a build fails ----------
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server; while the last build failed, every page request gets the error page.
+
+    MkDocs' own server keeps waiting for a build that works, so the browser hangs. Here a failed build is a
+    finished build: the browsers reload to the error page, and reload again when the site builds.
+    """
+
+    failure: bytes | None = None  # the error page, while the last build failed
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.RequestHandlerClass = _QuietErrorPages
+
+    def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if self.failure is not None and not path.startswith("/livereload/") and is_page_request(path):
+            with self._epoch_cond:  # as MkDocs: never answer from a build under way
+                self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+                epoch = self._visible_epoch
+            failure = self.failure
+            if failure is not None:
+                content: bytes = self._inject_js_into_html(failure, epoch)  # type: ignore[no-untyped-call]
+                start_response(
+                    "500 Internal Server Error",
+                    [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))],
+                )
+                return [content]
+        return super()._serve_request(environ, start_response)
+
+
+class _QuietErrorPages(_Handler):
+    """MkDocs' request log, without a warning each time a browser loads the error page (it lists the problems)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code) != "500":
+            super().log_request(code, size)  # type: ignore[no-untyped-call]
+
+
+def _watched(config_file: Path) -> list[Path]:
+    """What the preview watches: mkdocs.yml, the pages, the data and the theme's overrides."""
+    root = config_file.absolute().parent
+    paths = [config_file.absolute(), root / "docs", root / "data", root / "overrides"]
+    try:
+        settings = read_settings(config_file)
+        values, _ = read_mkdocs_yml(config_file)
+    except ProblemsFound:
+        return [path for path in paths if path.exists()]
+    theme = values.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    paths[1:] = [settings.docs_dir, settings.data_dir, *([root / str(custom_dir)] if custom_dir else [])]
+    return [path for path in dict.fromkeys(paths) if path.exists()]
+
+
+def _newest_change(paths: list[Path]) -> float:
+    """The newest modification time of any file under `paths`."""
+    newest = 0.0
+    for path in paths:
+        for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            try:
+                newest = max(newest, item.stat().st_mtime)
+            except OSError:
+                continue
+    return newest
+
+
+def _terminal() -> None:
+    """MkDocs' own terminal output (as `mkdocs serve` prints it)."""
+    from mkdocs.__main__ import ColorFormatter
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+    if not any(getattr(handler, "name", "") == "healthpages-terminal" for handler in mkdocs_log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(ColorFormatter())
+        handler.name = "healthpages-terminal"
+        mkdocs_log.addHandler(handler)
+
+
+def serve(config_file: Path, host: str, port: int, dirty: bool = False) -> int:
+    """Serve the site at http://host:port/ and rebuild it on every change; 1 when it cannot listen there."""
+    problem = port_problem(host, port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    _terminal()
+    try:
+        values, _ = read_mkdocs_yml(config_file)
+        mount_path = urlsplit(str(values.get("site_url") or "/")).path or "/"
+        site_name = str(values.get("site_name") or "")
+    except ProblemsFound:
+        mount_path, site_name = "/", ""
+    site_dir = tempfile.mkdtemp(prefix="healthpages-preview-")
+    # Pages depend on data/, the templates and mkdocs.yml too: a change there rebuilds every page, even --dirty.
+    shared = [config_file] + [path for path in _watched(config_file) if path.name in ("data", "overrides")]
+    last_shared = [_newest_change(shared)]
+    first = [True]
+
+    def builder() -> None:
+        log.info("Building documentation...")
+        changed = _newest_change(shared)
+        full = first[0] or changed != last_shared[0]
+        first[0], last_shared[0] = False, changed
+        report = run_build(config_file, site_dir, dirty=dirty and not full, serve_url=server.url)
+        if report.failed or report.problems:
+            for message in report.unlogged:
+                log.error(message)
+            server.failure = error_page(site_name, report.problems, report.other).encode("utf-8")
+            log.error("the browser shows the problems above instead of the pages until they are fixed")
+        else:
+            server.failure = None
+
+    # Files are looked at every quarter of a second (MkDocs: half), so an edit is seen sooner.
+    server = PreviewServer(
+        builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path, polling_interval=0.25
+    )
+
+    def not_found(code: int) -> bytes | None:
+        page = Path(site_dir) / f"{code}.html"
+        return page.read_bytes() if code == 404 and page.is_file() else None
+
+    server.error_handler = not_found
+    if dirty:
+        log.info("Rebuilding only the pages you edit: other pages' navigation may lag until a restart")
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temporary folder
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        builder()
+        for path in _watched(config_file):
+            server.watch(str(path))
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except OSError as error:  # the port was taken between the check and now
+            print(bind_problem(host, port, error), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
