@@ -1,4 +1,5 @@
-"""Editor commands: `check` the site, `new` page, `sign` a clinical review, `review-status`, `finish` a site.
+"""Editor commands: `check` the site, `new` page, `sign` a clinical review, `review-status`, `finish` a site,
+print its `leaflets`.
 
 Run from the repository: `python -m healthpages check` (or `make check`).
 """
@@ -9,12 +10,14 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from healthpages import review_queue
 from healthpages.engines.mkdocs import check_build
 from healthpages.finish import finish_site
+from healthpages.leaflets import CHROMIUM, write_leaflets
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.scaffold import new_page
 from healthpages.settings import read_settings
@@ -55,6 +58,26 @@ def _changed_files(since: str) -> set[str]:
     return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
 
+def run_leaflets(shown: Callable[[Path], str], site_dir: Path, chromium: Path) -> int:
+    if not (site_dir / "index.html").is_file():
+        print(f"{shown(site_dir)}: no built site here; build it first (make leaflets does)", file=sys.stderr)
+        return 1
+    if not chromium.is_file():
+        print(f"{chromium}: no Chromium to print with; install it with scripts/ensure-chromium", file=sys.stderr)
+        return 1
+    written = write_leaflets(site_dir, chromium)
+    if not written:
+        print(
+            f"{shown(site_dir)}: no page links a leaflet; build with HEALTHPAGES_LEAFLETS=true (make leaflets)",
+            file=sys.stderr,
+        )
+        return 1
+    for pdf in written:
+        print(f"wrote {shown(pdf)}")
+    print(f"{len(written)} leaflets", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="healthpages", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"))
@@ -76,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     status.add_argument("--format", choices=("text", "markdown"), default="text")
     finish = commands.add_parser("finish", help="finish a site another engine built from mkdocs.yml (Zensical)")
     finish.add_argument("site_dir", type=Path)
+    leaflets = commands.add_parser(
+        "leaflets", help="print every topic page of a site built with leaflets on to the PDF it links (make leaflets)"
+    )
+    leaflets.add_argument("site_dir", type=Path, nargs="?", help="the built site (default: site_dir of mkdocs.yml)")
+    leaflets.add_argument(
+        "--chromium", type=Path, default=CHROMIUM, help=f"Chromium to print with (default {CHROMIUM})"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -95,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = review_queue.queue(settings, changed=changed, due_by=due)
             print(review_queue.format_rows(rows, args.format, settings, changed is not None))
             return 0
+        if args.command == "leaflets":
+            return run_leaflets(settings.shown, args.site_dir or settings.site_dir, args.chromium)
         report = finish_site(settings, args.site_dir)
         _emit(report.warnings)
         if report.problems:

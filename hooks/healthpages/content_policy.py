@@ -100,6 +100,7 @@ PRODUCT_CLASSES = {
     "faq__answer",
     "health-table",
     "health-table__heading",
+    "health-visually-hidden",
     "decorative",
     "md-typeset",
     "arithmatex",

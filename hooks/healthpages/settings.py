@@ -48,6 +48,7 @@ class SiteSettings:
     language: str = "en-GB"
     nav_section_limit: int = 20
     index_drafts: bool = False  # let search engines index pages awaiting clinical review
+    leaflets: bool = False  # topic pages link their printable leaflet and carry its QR code (make leaflets)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -99,6 +100,7 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
     extra = dict(values.get("extra") or {})
     health = dict(extra.get("health_library") or {})
     release = health.get("release")
+    leaflets = health.get("leaflets")
     return SiteSettings(
         config_file=config_file,
         docs_dir=(root / str(values.get("docs_dir") or "docs")).absolute(),
@@ -114,6 +116,7 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
         language=str(health.get("language") or "en-GB"),
         nav_section_limit=int(health.get("nav_section_limit") or 20),
         index_drafts=bool(health.get("index_drafts", False)),
+        leaflets=str(leaflets).lower() in ("true", "1", "yes") if leaflets is not None else False,
         extra=extra,
     )
 
