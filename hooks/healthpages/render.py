@@ -153,8 +153,14 @@ def _theme_fixes(html: str) -> str:
     html = _skip_to_title(html)
     html = _navigation_landmarks(html)
     for label, name in _HEADER_BUTTONS.items():
-        # Material clicks a focused label on Enter; the product's script adds Space (and Escape for the menu).
-        html = html.replace(label, f'{label[:-1]} tabindex="0" role="button" aria-label="{name}">', 1)
+        # A button inside the label: a tap on it still works the label's checkbox (without any script too);
+        # the product's script presses it on Enter and Space. (A label itself may not be given a button's role.)
+        start = html.find(label)
+        end = html.find("</label>", start) if start >= 0 else -1
+        if end >= 0:
+            inner = html[start + len(label) : end]
+            button = f'<span class="health-header-button" role="button" tabindex="0" aria-label="{name}">'
+            html = html[: start + len(label)] + button + inner.strip() + "</span>" + html[end:]
     # The product's script switches the colour scheme instead of Material's, which restyles the whole page
     # twice on every load; the header's second title (the page's, on scroll) is hidden by health.css, so
     # Material need not watch the page for it.

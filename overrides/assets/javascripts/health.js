@@ -7,12 +7,12 @@
       chooses one, and keeps that choice where Material's head script reads it (`__md_get("__palette")`).
    2. The search index loads when a reader first opens the search (the search box gets the focus, the
       search button is pressed, or a search key is typed), not with every page.
-   3. The header's menu and search buttons (labels made focusable by the finishing step) work with Space
-      as well as Enter (Material handles Enter) and say whether the menu is open. On a narrow screen, where
+   3. The header's menu and search buttons (buttons the finishing step puts inside Material's labels) work
+      with Enter and Space and say whether the menu is open. On a narrow screen, where
       the menu covers the page, opening it takes the keyboard into it and the keyboard leaving it (or
       Escape) closes it. Opening the search puts the keyboard in its box.
    4. In the menu on a narrow screen, where sections open as panels, each section's opener and each
-      panel's title (which goes back) are buttons the keyboard can reach; on a wide screen, where every
+      panel's title (which goes back) get a button the keyboard can reach; on a wide screen, where every
       section is open, they are headings again.
 */
 (function () {
@@ -111,11 +111,13 @@
     if (event.target instanceof Element && event.target.matches(".md-search__input")) want();
   });
 
-  /* 3. The header's buttons */
+  /* 3. The header's buttons: a button inside each label (the finishing step puts it there), so that a tap
+     on it still works the label's checkbox, with or without this script */
   var drawer = document.getElementById("__drawer");
-  var menu = document.querySelector("label[role=button][for='__drawer']");
+  var menu = document.querySelector("label[for='__drawer'] > [role=button]");
   var sidebar = document.querySelector(".md-sidebar--primary");
   var narrow = matchMedia("(max-width: 76.234375em)");
+  var shown = function (el) { return el.checkVisibility({ visibilityProperty: true }); };
   if (drawer && menu && sidebar) {
     var expanded = function () { menu.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); };
     expanded();
@@ -123,9 +125,7 @@
     // An opened menu takes the keyboard into it; the keyboard leaving it closes it (it covers the page).
     drawer.addEventListener("change", function () {
       if (!drawer.checked || !narrow.matches) return;
-      var first = Array.prototype.slice.call(sidebar.querySelectorAll("a[href], label[tabindex='0']")).filter(
-        function (el) { return el.checkVisibility({ visibilityProperty: true }); }
-      )[0];
+      var first = Array.prototype.slice.call(sidebar.querySelectorAll("a[href], [role=button]")).filter(shown)[0];
       if (first) first.focus();
     });
     document.addEventListener("focusin", function (event) {
@@ -134,36 +134,45 @@
   }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    if (event.key === " " && target instanceof HTMLLabelElement && target.getAttribute("role") === "button") {
+    var pressed = event.key === " " || event.key === "Enter";
+    if (pressed && target instanceof HTMLElement && target.getAttribute("role") === "button" && target.closest("label")) {
       event.preventDefault();
-      target.click();
+      target.click(); // the click reaches the label, which works its checkbox
     } else if (event.key === "Escape" && drawer && drawer.checked) {
       drawer.click();
       if (menu) menu.focus();
     }
   });
 
-  /* 4. The menu's panels on a narrow screen */
+  /* 4. The menu's panels on a narrow screen: a button inside each section's opener and each panel's title */
+  var text = function (el) { return el.textContent.replace(/\s+/g, " ").trim(); };
   var panelLabels = Array.prototype.slice.call(
     document.querySelectorAll(".md-nav--primary label.md-nav__link[for^='__nav'], .md-nav--primary label.md-nav__title[for^='__nav']")
   );
   var panelButtons = function () {
     panelLabels.forEach(function (label) {
-      var text = label.textContent.replace(/\s+/g, " ").trim();
-      if (narrow.matches) {
-        label.setAttribute("tabindex", "0");
-        label.setAttribute("role", "button");
+      var button = label.querySelector(":scope > .health-nav-button");
+      if (narrow.matches && !button) {
+        button = document.createElement("span");
+        button.className = "health-nav-button";
+        button.setAttribute("role", "button");
+        button.setAttribute("tabindex", "0");
+        var toggle = document.getElementById(label.htmlFor);
         if (label.classList.contains("md-nav__title")) {
-          label.setAttribute("aria-label", text + ": back to the menu");
-        } else if (!text) {
+          button.setAttribute("aria-label", text(label) + ": back to the menu");
+        } else {
           // An opener beside its section's own page link shows only an arrow.
           var link = label.parentElement && label.parentElement.querySelector("a");
-          label.setAttribute("aria-label", "More in " + (link ? link.textContent.replace(/\s+/g, " ").trim() : "this section"));
+          if (!text(label)) button.setAttribute("aria-label", "More in " + (link ? text(link) : "this section"));
+          var state = function () { button.setAttribute("aria-expanded", toggle && toggle.checked ? "true" : "false"); };
+          state();
+          if (toggle) toggle.addEventListener("change", state);
         }
-      } else {
-        label.setAttribute("tabindex", "");
-        label.removeAttribute("role");
-        label.removeAttribute("aria-label");
+        while (label.firstChild) button.appendChild(label.firstChild);
+        label.appendChild(button);
+      } else if (!narrow.matches && button) {
+        while (button.firstChild) label.insertBefore(button.firstChild, button);
+        button.remove();
       }
     });
   };
