@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 BUILD_STAMP := $(VENV)/.installed-build
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve serve-dirty test lint check build release-build published-urls browser clean bench audit
+.PHONY: serve serve-dirty test lint check build release-build published-urls leaflets browser clean bench audit
 
 $(BUILD_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ release-build: $(BUILD_STAMP)
 ## when a page is renamed or moved; commit the file
 published-urls: $(BUILD_STAMP)
 	$(BIN)/python -m healthpages published-urls
+
+## Build the site with printable leaflets: every topic page links its PDF, printed by Chromium into site/
+## (HEALTHPAGES_RELEASE=true make leaflets for the release build; the deploy workflow publishes this)
+leaflets: $(DEV_STAMP) browser
+	HEALTHPAGES_LEAFLETS=true NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/python -m healthpages leaflets site
 
 browser:
 	scripts/ensure-chromium

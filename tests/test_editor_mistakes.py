@@ -25,6 +25,16 @@ import pytest
 from sitebuild import copy_fixture_site
 
 DRAFT = "docs/conditions/draft.md"
+_FIXTURE_CONFIG = (Path(__file__).parent / "fixtures" / "site" / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+
+
+def config_line(text: str) -> int:
+    """The line (1-based) of the fixture's mkdocs.yml that reads `text`, so cases survive edits to the fixture."""
+    return _FIXTURE_CONFIG.index(text) + 1
+
+
+DRAFT_NAV = config_line("      - conditions/draft.md")
+EXPERTS_NAV = config_line("  - experts.md")
 
 
 @dataclass(frozen=True)
@@ -241,33 +251,33 @@ CASES = [
         "page left out of the navigation",
         (("docs/conditions/new-topic.md", "", ""),),
         "docs/conditions/new-topic.md:1: nav: the page is not in the site's navigation; add this line to mkdocs.yml "
-        "after line 34: '      - conditions/new-topic.md'",
+        f"after line {DRAFT_NAV}: '      - conditions/new-topic.md'",
     ),
     Case(
         "nav entry indented too far",
         (("mkdocs.yml", "      - conditions/draft.md", "        - conditions/draft.md"),),
-        "mkdocs.yml:34: nav: this entry is indented further than the entry above it, so it is read as part of that "
-        "entry; start its '-' in the same column as the '-' of the entry above",
+        f"mkdocs.yml:{DRAFT_NAV}: nav: this entry is indented further than the entry above it, so it is read as "
+        "part of that entry; start its '-' in the same column as the '-' of the entry above",
     ),
     Case(
         "nav entry indented too little",
         (("mkdocs.yml", "      - conditions/draft.md", "     - conditions/draft.md"),),
-        "mkdocs.yml:34: this line does not line up with the lines above it; indent fields and list items with spaces "
-        "so that items of the same list start in the same column",
-        build_says='mkdocs.yml", line 34',
+        f"mkdocs.yml:{DRAFT_NAV}: this line does not line up with the lines above it; indent fields and list items "
+        "with spaces so that items of the same list start in the same column",
+        build_says=f'mkdocs.yml", line {DRAFT_NAV}',
     ),
     Case(
         "nav entry with a colon and nothing after it",
         (("mkdocs.yml", "  - experts.md", "  - Experts:"),),
-        "mkdocs.yml:35: nav: 'Experts' has nothing after its colon; give its page (- Experts: page.md), or list "
-        "the section's pages on the next lines, indented two more spaces than its '-'",
+        f"mkdocs.yml:{EXPERTS_NAV}: nav: 'Experts' has nothing after its colon; give its page (- Experts: page.md), "
+        "or list the section's pages on the next lines, indented two more spaces than its '-'",
         build_says="Config value 'nav'",
     ),
     Case(
         "nav entry misspelt",
         (("mkdocs.yml", "      - conditions/draft.md", "      - conditions/drafts.md"),),
-        "mkdocs.yml:34: nav: the navigation lists 'conditions/drafts.md', which is not a page in docs/; check the "
-        "spelling, or remove the line",
+        f"mkdocs.yml:{DRAFT_NAV}: nav: the navigation lists 'conditions/drafts.md', which is not a page in docs/; "
+        "check the spelling, or remove the line",
     ),
     Case(
         "mkdocs.yml setting misspelt",

@@ -1,4 +1,5 @@
-"""Editor commands: `check` the site, `serve` a live preview, `new` page, `sign` a review, `review-status`, `finish`.
+"""Editor commands: `check` the site, `serve` a live preview, `new` page, `sign` a review, `review-status`,
+`finish` a site, print its `leaflets`.
 
 Run from the repository: `python -m healthpages check` (or `make check`).
 """
@@ -9,12 +10,14 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from healthpages import review_queue
 from healthpages.engines.mkdocs import check_build, serve
 from healthpages.finish import finish_site
+from healthpages.leaflets import CHROMIUM, write_leaflets
 from healthpages.library import docs_page_paths
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.published import write_published
@@ -61,6 +64,26 @@ def _changed_files(since: str) -> set[str]:
     return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
 
+def run_leaflets(shown: Callable[[Path], str], site_dir: Path, chromium: Path) -> int:
+    if not (site_dir / "index.html").is_file():
+        print(f"{shown(site_dir)}: no built site here; build it first (make leaflets does)", file=sys.stderr)
+        return 1
+    if not chromium.is_file():
+        print(f"{chromium}: no Chromium to print with; install it with scripts/ensure-chromium", file=sys.stderr)
+        return 1
+    written = write_leaflets(site_dir, chromium)
+    if not written:
+        print(
+            f"{shown(site_dir)}: no page links a leaflet; build with HEALTHPAGES_LEAFLETS=true (make leaflets)",
+            file=sys.stderr,
+        )
+        return 1
+    for pdf in written:
+        print(f"wrote {shown(pdf)}")
+    print(f"{len(written)} leaflets", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="healthpages", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"))
@@ -92,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     finish = commands.add_parser("finish", help="finish a site another engine built from mkdocs.yml (Zensical)")
     finish.add_argument("site_dir", type=Path)
+    leaflets = commands.add_parser(
+        "leaflets", help="print every topic page of a site built with leaflets on to the PDF it links (make leaflets)"
+    )
+    leaflets.add_argument("site_dir", type=Path, nargs="?", help="the built site (default: site_dir of mkdocs.yml)")
+    leaflets.add_argument(
+        "--chromium", type=Path, default=CHROMIUM, help=f"Chromium to print with (default {CHROMIUM})"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -119,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             path = write_published(settings, docs_page_paths(settings))
             print(f"recorded the addresses of every page in {settings.shown(path)}: commit it with the release")
             return 0
+        if args.command == "leaflets":
+            return run_leaflets(settings.shown, args.site_dir or settings.site_dir, args.chromium)
         report = finish_site(settings, args.site_dir)
         _emit(report.warnings)
         if report.problems:

@@ -103,6 +103,7 @@ PRODUCT_CLASSES = {
     "health-table__cell--left",
     "health-table__cell--center",
     "health-table__cell--right",
+    "health-visually-hidden",
     "decorative",
     "md-typeset",
     "arithmatex",

@@ -1,10 +1,10 @@
 """The product's Python-Markdown extension: list `healthpages.extension` under `markdown_extensions`.
 
 It runs inside any engine that converts Markdown with Python-Markdown (MkDocs, Zensical), and does
-everything the body of a page needs: the FAQ disclosures, responsive tables, the reference list
-kept out of search, the content policy, readability, and two empty slots (top and end of the
-content) where the finishing step puts the page's blocks. What it learns about the page travels
-in the page's HTML to the finishing step (see `page_data`).
+everything the body of a page needs: the FAQ disclosures, responsive tables, callout titles as
+headings, named references kept out of search, the content policy, readability, and two empty
+slots (top and end of the content) where the finishing step puts the page's blocks. What it learns
+about the page travels in the page's HTML to the finishing step (see `page_data`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from healthpages import content_policy, readability
+from healthpages.callouts import title_headings
 from healthpages.faq import FaqSection, element_text, find_faq
 from healthpages.page_data import DATA_ATTRIBUTE, BodyProblem, ConversionData, FaqEntry, Heading, SpellingFinding
 from healthpages.references import ReferencesTreeprocessor
 from healthpages.spelling import misspellings
-from healthpages.tables import ResponsiveTablesTreeprocessor
+from healthpages.tables import make_responsive
 
 # Tags that search engines accept in an FAQ answer; other tags are dropped and their text kept.
 ANSWER_TAGS = {"p", "br", "ol", "ul", "li", "a", "b", "strong", "i", "em", "h3", "h4", "h5", "h6", "div"}
@@ -61,6 +62,15 @@ class _Conversion:
         pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])")
         return next((number for number, line in enumerate(self.lines, start=1) if pattern.search(line)), 1)
 
+    def line_with_all(self, needles: tuple[str, ...]) -> int:
+        """The body line (1-based) of the first line that holds all of `needles`; the first line when none does."""
+        wanted = [" ".join(needle.split()) for needle in needles]
+        for number, line in enumerate(self.lines, start=1):
+            text = " ".join(line.split())
+            if all(needle in text for needle in wanted):
+                return number
+        return 1
+
     def report(self, needle: str, message: str, field_name: str, occurrence: int = 1) -> None:
         self.problems.append(BodyProblem(self.line_of(needle, occurrence), message, field_name))
 
@@ -77,6 +87,20 @@ class _SourceLines(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.md.health_conversion = _Conversion(list(lines))  # type: ignore[attr-defined]
         return lines
+
+
+class _TablesTreeprocessor(Treeprocessor):
+    def run(self, root: Element) -> None:
+        state = _state(self.md)
+        for problem in make_responsive(root):
+            # The header row is the first line with every heading and a column separator.
+            line = state.line_with_all(("|", *problem.headings))
+            state.problems.append(BodyProblem(line, problem.message, "table"))
+
+
+class _CalloutTreeprocessor(Treeprocessor):
+    def run(self, root: Element) -> None:
+        title_headings(root)
 
 
 class _FaqTreeprocessor(Treeprocessor):
@@ -169,9 +193,11 @@ class _PageTreeprocessor(Treeprocessor):
 class HealthExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
         md.preprocessors.register(_SourceLines(md), "health_source", 1000)
-        md.treeprocessors.register(ResponsiveTablesTreeprocessor(md), "health_tables", 6)
+        md.treeprocessors.register(_TablesTreeprocessor(md), "health_tables", 6)
         # After `toc` (5) has given the questions their ids.
         md.treeprocessors.register(_FaqTreeprocessor(md), "health_faq", 4)
+        # After `toc` too, so that callout titles do not crowd the table of contents.
+        md.treeprocessors.register(_CalloutTreeprocessor(md), "health_callouts", 3.5)
         # After the footnotes extension has appended its list (50).
         md.treeprocessors.register(ReferencesTreeprocessor(md), "health_references", 3)
         # After everything else, MkDocs' link rewriting (0) included.

@@ -5,7 +5,10 @@ content carries two empty slots made by the Markdown extension. `finish_page` fi
 blocks rendered from the page's `PageResult` by this package's own templates (autoescaped: escaping
 happens here and only here), sets the language and the <title>, and adds the head tags and the
 page's Content-Security-Policy (see `security_policy`). The changes are plain insertions at known
-markers, so the rest of the theme's HTML is left untouched.
+markers, so the rest of the theme's HTML is left untouched, except for what readers of the theme's
+page need fixed (`_theme_fixes`): the skip link lands on the page's title, only real navigation is a
+navigation landmark, the header's menu and search buttons can be reached with the keyboard, and the
+product's small script replaces two costly parts of the theme's.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from jinja2.runtime import Context
 from markupsafe import escape
 
 from healthpages.content_policy import sanitize
+from healthpages.leaflets import leaflet_file, qr_png
 from healthpages.library import Library, PageResult, uk_date
 from healthpages.page_data import END_SLOT, TOP_SLOT
 from healthpages.page_model import SitePage, TopicPage
@@ -35,6 +39,20 @@ _UNNAMED_SEARCH_DIALOG = re.compile(
 )
 # Material's logo image: the link around it already carries the site's name, so the image is decorative.
 _THEME_LOGO = re.compile(r'(<img src="[^"]*" )alt="logo">')
+_SKIP = re.compile(r'(<div data-md-component="skip">).*?(</div>)', re.S)
+_SKIP_TEXT = re.compile(r'<a href="[^"]*" class="md-skip">\s*(.*?)\s*</a>', re.S)
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+_H1 = re.compile(r"<h1\b([^>]*)>")
+_ID = re.compile(r'\bid="([^"]*)"')
+_NAV = re.compile(r"<nav\b([^>]*)>|</nav>")
+_NAMING = re.compile(r'\s(?:aria-label|aria-labelledby|aria-expanded)="[^"]*"')
+_PALETTE_FIRST = re.compile(r'(<input class="md-option"[^>]*id="__palette_0">\s*)(<label [^>]*) hidden>')
+_BUNDLE = re.compile(r'<script src="([^"]*assets/javascripts/)bundle\.[0-9a-f]+\.min\.js"></script>')
+# The header's menu and search buttons are <label>s for hidden checkboxes, which the keyboard cannot reach.
+_HEADER_BUTTONS = {
+    '<label class="md-header__button md-icon" for="__drawer">': "Menu",
+    '<label class="md-header__button md-icon" for="__search">': "Search",
+}
 
 
 def relative_url(target: str, current: str) -> str:
@@ -80,6 +98,8 @@ def _environment() -> Environment:
     env.filters["page_link"] = page_link
     env.filters["docs_link"] = docs_link
     env.filters["site_link"] = site_link
+    env.filters["qr_png"] = qr_png
+    env.filters["leaflet_file"] = lambda result: leaflet_file(result.record.url)
     return env
 
 
@@ -120,6 +140,7 @@ def finish_page(html: str, library: Library, result: PageResult) -> str:
     # content policy and the sanitiser keep out) would get no hash, and the browser would refuse it.
     theme = html[:start] + html[position:] if 0 <= start < position else html
     scripts = inline_script_hashes(theme)
+    html = _page_heading(html, result.model.title)
     top, end = _blocks(library, result)
     if len(result.breadcrumb) > 1:
         # Above the page's title, where readers look for it: before the <h1> that precedes the top slot.
@@ -148,8 +169,98 @@ def finish_not_found(html: str, library: Library) -> str:
 def _finish_document(html: str, library: Library, title: str, head: str, scripts: list[str]) -> str:
     html = _HTML_LANG.sub(lambda m: f"{m.group(1)}{library.settings.language}{m.group(2)}", html, count=1)
     html = _TITLE.sub(lambda _: f"<title>{escape(title)}</title>", html, count=1)
-    # Name the search dialog once (axe: aria-dialog-name).
-    html = _UNNAMED_SEARCH_DIALOG.sub(lambda m: m.group(0) + ' aria-label="Search"', html, count=1)
-    html = _THEME_LOGO.sub(lambda m: m.group(1) + 'alt="">', html)
+    html = _theme_fixes(html)
     html = html.replace("</head>", head + "\n</head>", 1)
     return html if library.settings.preview else add_policy(html, scripts)
+
+
+def _theme_fixes(html: str) -> str:
+    """What the theme's own page gets wrong for readers, put right where the theme leaves a known marker."""
+    # Name the search dialog once (axe: aria-dialog-name; Zensical's has a name already).
+    html = _UNNAMED_SEARCH_DIALOG.sub(lambda m: m.group(0) + ' aria-label="Search"', html, count=1)
+    html = _THEME_LOGO.sub(lambda m: m.group(1) + 'alt="">', html)
+    html = _skip_to_title(html)
+    html = _navigation_landmarks(html)
+    for label, name in _HEADER_BUTTONS.items():
+        # A button inside the label: a tap on it still works the label's checkbox (without any script too);
+        # the product's script presses it on Enter and Space. (A label itself may not be given a button's role.)
+        start = html.find(label)
+        end = html.find("</label>", start) if start >= 0 else -1
+        if end >= 0:
+            inner = html[start + len(label) : end]
+            button = f'<span class="health-header-button" role="button" tabindex="0" aria-label="{name}">'
+            html = html[: start + len(label)] + button + inner.strip() + "</span>" + html[end:]
+    # The product's script switches the colour scheme instead of Material's, which restyles the whole page
+    # twice on every load; the header's second title (the page's, on scroll) is hidden by health.css, so
+    # Material need not watch the page for it.
+    html = html.replace('data-md-component="palette"', "data-health-palette", 1)
+    # The first scheme's switch is shown from the start (the script may swap it for the other scheme's, of the
+    # same size): shown only by the script, it would push the header's title onto a second line after the
+    # page is drawn, and the whole page down with it.
+    html = _PALETTE_FIRST.sub(
+        lambda m: m.group(1).replace(' id="__palette_0"', ' id="__palette_0" checked') + m.group(2) + ">", html, count=1
+    )
+    html = html.replace(' data-md-component="header-title"', "", 1)
+    return _BUNDLE.sub(lambda m: f'<script src="{m.group(1)}health.js"></script>\n      {m.group(0)}', html, count=1)
+
+
+def _page_heading(html: str, title: str) -> str:
+    """The page's heading says the page's own title (a navigation entry's short name, such as "Home", is for
+    the menu)."""
+    start = html.find(_ARTICLE)
+    heading = _H1.search(html, start) if start >= 0 else None
+    end = html.find("</h1>", heading.end()) if heading else -1
+    if heading is None or end < 0 or "<" in html[heading.end() : end]:
+        return html
+    return html[: heading.end()] + str(escape(title)) + html[end:]
+
+
+def _skip_to_title(html: str) -> str:
+    """A skip link on every page, to the page's title (Material's goes to the first section, past the title,
+    the summary and the key points, and pages without a table of contents have none)."""
+    start = html.find(_ARTICLE)
+    heading = _H1.search(html, start) if start >= 0 else None
+    if heading is None or _SKIP.search(html) is None:
+        return html
+    found = _ID.search(heading.group(1))
+    anchor = found.group(1) if found else "page-title"
+    if not found:
+        while f'id="{anchor}"' in html:
+            anchor += "-"
+        html = html[: heading.start()] + f'<h1 id="{anchor}" tabindex="-1"{heading.group(1)}>' + html[heading.end() :]
+    elif "tabindex=" not in heading.group(1):
+        html = html[: heading.start()] + f'<h1 tabindex="-1"{heading.group(1)}>' + html[heading.end() :]
+    skip = _SKIP.search(html)
+    assert skip is not None
+    existing = _SKIP_TEXT.search(skip.group(0))
+    text = existing.group(1) if existing else "Skip to content"
+    link = f'{skip.group(1)}\n      <a href="#{anchor}" class="md-skip">{text}</a>\n    {skip.group(2)}'
+    return html[: skip.start()] + link + html[skip.end() :]
+
+
+def _navigation_landmarks(html: str) -> str:
+    """Only the site's navigation, the page's table of contents and the product's own lists of links stay
+    navigation landmarks. A <nav> inside another (a section of the menu, a sub-list of the table of contents,
+    the search form's options) and the header's layout <nav> become plain containers; the menu's sections keep
+    their label and open state as groups, which Material's script updates."""
+    parts: list[str] = []
+    position = 0
+    stack: list[str] = []  # the closing tag of each open <nav>, as it is written out
+    for match in _NAV.finditer(html):
+        parts.append(html[position : match.start()])
+        position = match.end()
+        if match.group(0) == "</nav>":
+            parts.append(stack.pop() if stack else "</nav>")
+            continue
+        attributes = match.group(1)
+        if not stack and "md-header__inner" not in attributes:
+            parts.append(match.group(0))
+            stack.append("</nav>")
+        elif "aria-labelledby=" in attributes or "aria-expanded=" in attributes:
+            parts.append(f'<div role="group"{attributes}>')
+            stack.append("</div>")
+        else:
+            parts.append(f"<div{_NAMING.sub('', attributes)}>")
+            stack.append("</div>")
+    parts.append(html[position:])
+    return "".join(parts)

@@ -53,6 +53,7 @@ class SiteSettings:
     # A local preview (`mkdocs serve`), never published: its pages carry no Content-Security-Policy, because
     # the live-reload script the server adds to each page changes on every request, so no hash can allow it.
     preview: bool = False
+    leaflets: bool = False  # topic pages link their printable leaflet and carry its QR code (make leaflets)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -102,6 +103,7 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
     health = dict(extra.get("health_library") or {})
     release = health.get("release")
     index_drafts = health.get("index_drafts")
+    leaflets = health.get("leaflets")
     return SiteSettings(
         config_file=config_file,
         docs_dir=(root / str(values.get("docs_dir") or "docs")).absolute(),
@@ -118,6 +120,7 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
         nav_section_limit=int(health.get("nav_section_limit") or 20),
         index_drafts=str(index_drafts).lower() in ("true", "1", "yes") if index_drafts is not None else False,
         logo=str(health.get("logo") or "assets/logo.png").lstrip("/"),
+        leaflets=str(leaflets).lower() in ("true", "1", "yes") if leaflets is not None else False,
         extra=extra,
     )
 

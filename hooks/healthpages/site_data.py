@@ -186,11 +186,15 @@ class Disclaimers(Strict):
 
 
 class ContactPlan(Strict):
-    """What a page's contact block says before and about the practice's details."""
+    """What a page's contact block says before and about the practice's details, and the call link at its top."""
 
     heading: Text
     before: list[Text] = []  # who to contact first, in paragraphs
     practice_note: Text
+    top_line: Text  # one sentence beside the call link under the page's title
+    call_label: Text  # the call link's words, saying whom it calls ("Call the practice")
+    # The number that link dials: a short number such as 999; without one, the practice's own phone.
+    call_number: Annotated[str, Field(pattern=r"^[0-9]{3}$")] | None = None
 
 
 class ContactPlans(Strict):

@@ -53,7 +53,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the real site once per session, strictly, as `mkdocs build --strict` does."""
     with pytest.MonkeyPatch.context() as env:
         env.chdir(ROOT)  # problems name files relative to the repository, as editors see them
-        return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+        # As published: with the printable leaflets (the deploy workflow runs `make leaflets`).
+        return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"), leaflets=True)
 
 
 @pytest.fixture(scope="session")

@@ -73,7 +73,9 @@ LAYOUT_PROBLEMS = r"""
       for (const r of range.getClientRects()) {
         if (r.width <= 2 && r.height <= 2) continue;  // visually hidden text (clip to 1px)
         const seen = visiblePart(el, r);
-        // Wholly hidden: off-canvas (Material's closed drawer) or clipped away entirely.
+        // Wholly hidden: off-canvas (Material's closed drawer) or clipped away entirely, or visually hidden
+        // (text for screen readers only, clipped to a box of a pixel or two).
+        if (seen.right - seen.left <= 2 && seen.bottom - seen.top <= 2) continue;
         if (seen.right - seen.left < 1 || seen.bottom - seen.top < 1 || seen.right <= 0 || seen.left >= width) continue;
         if (layered) {
           // Stacked panels (the drawer's nested menus): text under the panel on top is not on screen.
