@@ -349,6 +349,7 @@ def _front_matter(
     lines = [
         "---",
         f'title: "{topic.title}"',
+        *([f'short_title: "{topic.name}"'] if len(topic.title) > 60 else []),
         f'description: "{description}"',
         f"published: {(reviewed - timedelta(days=30)).isoformat()}",
         f"updated: {updated.isoformat()}",

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from healthpages.engines.mkdocs import MkDocsBuild
 
 _build: MkDocsBuild | None = None
+_command = "build"  # the MkDocs command this process runs: "serve" builds a local preview
 
 
 def _current() -> MkDocsBuild:
@@ -23,9 +24,14 @@ def _current() -> MkDocsBuild:
     return _build
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _command
+    _command = command
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
-    _build = MkDocsBuild(config)
+    _build = MkDocsBuild(config, preview=_command == "serve")
     return config
 
 

@@ -1,4 +1,9 @@
-"""Fixtures shared by the tests: a writable fixture site and the shipped site built once."""
+"""Fixtures shared by the tests: a writable fixture site and the shipped site built once per engine.
+
+Tests that read the shipped site's pages take `shipped_site`; parametrised with
+`@pytest.mark.parametrize("engine", engines())` they run once on MkDocs' build and once on Zensical's
+build finished by `healthpages finish`. Without that, `engine` is MkDocs.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import ROOT, build_site, copy_fixture_site
+from sitebuild import ROOT, build_site, copy_fixture_site, copy_project, zensical_build
 
 
 @pytest.fixture
@@ -16,10 +21,42 @@ def fixture_site(tmp_path: Path) -> Path:
     return copy_fixture_site(tmp_path)
 
 
+@pytest.fixture
+def engine() -> str:
+    """The engine that builds the site a test reads (overridden by parametrising the test)."""
+    return "mkdocs"
+
+
 @pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def mkdocs_shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site in docs/, built once with --strict."""
     return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("shipped") / "site")
+
+
+@pytest.fixture(scope="session")
+def zensical_shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site in docs/, built once by Zensical in a copy of the project and finished by healthpages."""
+    return zensical_build(copy_project(tmp_path_factory.mktemp("zensical")))
+
+
+@pytest.fixture
+def shipped_site(engine: str, request: pytest.FixtureRequest) -> Path:
+    """The real site in docs/ as `engine` built it."""
+    site: Path = request.getfixturevalue(f"{engine}_shipped_site")
+    return site
+
+
+@pytest.fixture(scope="session")
+def shipped_site_drafts_indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built with `index_drafts: true`: its draft pages carry their FAQPage data."""
+    return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("indexed") / "site", index_drafts=True)
+
+
+@pytest.fixture(scope="session")
+def fixture_site_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site (a signed page and a draft) built once, for tests that only read it."""
+    root = tmp_path_factory.mktemp("fixture")
+    return build_site(copy_fixture_site(root) / "mkdocs.yml", root / "out")
 
 
 @pytest.fixture

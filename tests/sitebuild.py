@@ -1,10 +1,14 @@
-"""Shared helpers for the tests: build a site the way `mkdocs build` does and read its HTML."""
+"""Shared helpers for the tests: build a site the way `mkdocs build` (or `zensical build` followed by
+`healthpages finish`) does and read its HTML."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -13,12 +17,14 @@ from typing import Any
 
 import lxml.html
 import markdown
+import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from healthpages.library import LibraryBuilder, PageRecord
 from healthpages.page_data import take_page_data
-from healthpages.settings import SiteSettings, read_settings
+from healthpages.page_model import is_topic_path
+from healthpages.settings import TODAY_VARIABLE, NavEntry, SiteSettings, read_settings
 from healthpages.site_data import SiteData, load_site_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +32,15 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TODAY = "2026-11-21"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# The engines that build the shipped site; tests parametrised over them read the same pages from each.
+ENGINES = ("mkdocs", "zensical")
+
+
+def engines(zensical_cannot: str | None = None) -> list[Any]:
+    """Parameters for `engine`; with a reason, Zensical's run is an expected failure that must keep failing."""
+    marks = [pytest.mark.xfail(strict=True, reason=f"Zensical 0.0.73: {zensical_cannot}")] if zensical_cannot else []
+    return [pytest.param("mkdocs", id="mkdocs"), pytest.param("zensical", marks=marks, id="zensical")]
 
 
 def copy_fixture_site(directory: Path) -> Path:
@@ -54,6 +69,45 @@ def build_site(config_file: Path, site_dir: Path, strict: bool = True, **extra: 
         build(config)
     finally:
         config.plugins.on_shutdown()
+    return site_dir
+
+
+def copy_project(directory: Path) -> Path:
+    """A copy of what a build of the shipped site reads: mkdocs.yml, docs/, data/ and overrides/."""
+    shutil.copy(ROOT / "mkdocs.yml", directory / "mkdocs.yml")
+    for folder in ("docs", "data", "overrides"):
+        shutil.copytree(ROOT / folder, directory / folder)
+    return directory / "mkdocs.yml"
+
+
+class ZensicalBuildError(AssertionError):
+    """`zensical build` or `healthpages finish` failed; the message is what the command printed."""
+
+
+def zensical_build(config_file: Path, today: str | None = None, engine_env: dict[str, str] | None = None) -> Path:
+    """`zensical build --strict` then `healthpages finish site`, as an editor runs them beside `config_file`.
+
+    Zensical writes site/ and .cache/ into the folder of mkdocs.yml (site_dir must lie inside it), so
+    `config_file` belongs to a copy (`copy_project`, `copy_fixture_site`). `today` fixes the date for the
+    review rules (HEALTHPAGES_TODAY) in the finishing step only: Zensical 0.0.73 fails on a date in `extra`.
+    `engine_env` adds variables to Zensical's environment. Raises ZensicalBuildError with the output.
+    """
+    site_dir = config_file.parent / "site"
+    environment = {k: v for k, v in os.environ.items() if k != TODAY_VARIABLE}
+    finish_env = {**environment, TODAY_VARIABLE: today} if today else dict(os.environ)
+    commands = [
+        (
+            [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(config_file)],
+            {**environment, **(engine_env or {})},
+        ),
+        ([sys.executable, "-m", "healthpages", "--config-file", str(config_file), "finish", str(site_dir)], finish_env),
+    ]
+    for command, env in commands:
+        result = subprocess.run(command, cwd=config_file.parent, env=env, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # without terminal colours
+            name = "zensical build" if command[2] == "zensical" else "healthpages finish"
+            raise ZensicalBuildError(f"{name} failed:\n{output}")
     return site_dir
 
 
@@ -107,3 +161,24 @@ def read_and_convert(
         _, data = take_page_data(md.convert(record.source.body))
         builder.add_conversion(src_path, data)
     return builder, record
+
+
+def shipped_topics() -> list[str]:
+    """The shipped site's topic pages (docs paths) in navigation order, read from mkdocs.yml."""
+    settings = read_settings(ROOT / "mkdocs.yml")
+    found: list[str] = []
+
+    def walk(entries: tuple[NavEntry, ...]) -> None:
+        for entry in entries:
+            if entry.path and is_topic_path(entry.path, settings.topics_dir):
+                found.append(entry.path)
+            walk(entry.children)
+
+    walk(settings.nav or ())
+    return found
+
+
+def shipped_phone_link() -> str:
+    """The tel: link of the practice's default clinic, from data/practice.yml."""
+    site = load_site_data(ROOT / "data")
+    return "tel:" + site.clinics[site.practice.default_clinic].phone_e164

@@ -12,7 +12,7 @@ import pytest
 from healthpages.cli import main
 from healthpages.front_matter import split_page
 from healthpages.review import content_fingerprint
-from sitebuild import FIXTURES, ROOT
+from sitebuild import FIXTURES, ROOT, build_site, read_html
 
 
 def run_cli(site: Path, *args: str, github: bool = False) -> subprocess.CompletedProcess[str]:
@@ -229,3 +229,41 @@ def test_shipped_site_passes_check() -> None:
         [sys.executable, "-m", "healthpages", "check", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_page_changed_after_sign_off_says_so_until_signed_again(fixture_site: Path, tmp_path: Path) -> None:
+    page = fixture_site / "docs/conditions/draft.md"
+    page.write_text(SIGNABLE)
+    sign = [
+        "-f",
+        str(fixture_site / "mkdocs.yml"),
+        "sign",
+        str(page),
+        "--reviewer",
+        "test-doctor",
+        "--date",
+        "2026-11-20",
+    ]
+    assert main(sign) == 0
+    assert run_cli(fixture_site, "check", "--release", "--quiet").returncode == 0
+    # An editor changes a sentence of the signed page.
+    page.write_text(page.read_text().replace("Body text stays as it is.", "Body text has changed."))
+    result = run_cli(fixture_site, "check", "--release", "--quiet")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/conditions/draft.md:20: review: the page has changed since its last review: a clinician must check "
+        "the changes and sign it again (see `healthpages sign`)"
+    ]
+    built = build_site(fixture_site / "mkdocs.yml", tmp_path / "changed")
+    document = read_html(built / "conditions/draft/index.html")
+    notice = " ".join(document.xpath("string(//*[contains(@class, 'health-notice--changed')])").split())
+    assert notice.startswith("This page has changed since its last clinical review on 20 November 2026.")
+    assert "Clinically reviewed by" not in document.text_content()
+    # Re-wrapping a paragraph is not a change; re-signing clears a real one.
+    page.write_text(page.read_text().replace("Body text has changed.", "Body text\nhas changed."))
+    assert "has changed since its last review" in run_cli(fixture_site, "check", "--release", "--quiet").stdout
+    assert main(sign) == 0
+    assert run_cli(fixture_site, "check", "--release", "--quiet").returncode == 0
+    document = read_html(build_site(fixture_site / "mkdocs.yml", tmp_path / "signed") / "conditions/draft/index.html")
+    assert not document.xpath("//*[contains(@class, 'health-notice--changed')]")
+    assert "Clinically reviewed by Dr Ada Example, 20 November 2026" in " ".join(document.text_content().split())

@@ -11,10 +11,12 @@ import pytest
 
 from healthpages.readability import MAX_READING_AGE
 from healthpages.settings import read_settings
-from sitebuild import ROOT, read_and_convert, read_html
+from sitebuild import ROOT, engines, read_and_convert, read_html, shipped_phone_link, shipped_topics
 
-TOPICS = sorted((ROOT / "docs" / "conditions").glob("*.md"))
-TOPICS = [p for p in TOPICS if p.name != "index.md"]
+# The brief's lead topic, which the site lists first.
+LEAD_TOPIC = "conditions/cervical-insufficiency.md"
+NAV_TOPICS = shipped_topics()  # topic pages in the navigation, in its order
+TOPICS = [ROOT / "docs" / path for path in NAV_TOPICS]
 
 # Columns: section, a pattern one of the page's h2 headings must match.
 SECTIONS = [
@@ -33,14 +35,19 @@ def built_page(site: Path, source: Path) -> lxml.html.HtmlElement:
     return read_html(site / "conditions" / source.stem / "index.html")
 
 
-def test_there_are_ten_topics_with_the_lead_topic_first(shipped_site: Path) -> None:
-    assert len(TOPICS) == 10
+@pytest.mark.parametrize("engine", engines())
+def test_every_topic_is_in_the_navigation_with_the_lead_topic_first(shipped_site: Path) -> None:
+    on_disk = sorted(
+        p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/conditions").glob("*.md") if p.name != "index.md"
+    )
+    assert sorted(NAV_TOPICS) == on_disk and NAV_TOPICS[0] == LEAD_TOPIC
     home = read_html(shipped_site / "index.html")
     cards = home.xpath("//section[@class='health-cards']//h3/a/@href")
-    assert len(cards) == 10 and cards[0] == "conditions/cervical-insufficiency/"
+    assert cards == [path.removesuffix(".md") + "/" for path in NAV_TOPICS]
 
 
 @pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
+@pytest.mark.parametrize("engine", engines())
 def test_topic_page_has_every_section(source: Path, shipped_site: Path) -> None:
     page = built_page(shipped_site, source)
     headings = [" ".join(h.text_content().replace("¶", "").split()).lower() for h in page.xpath("//article//h2")]
@@ -52,6 +59,7 @@ def test_topic_page_has_every_section(source: Path, shipped_site: Path) -> None:
 
 
 @pytest.mark.parametrize("source", TOPICS, ids=[p.stem for p in TOPICS])
+@pytest.mark.parametrize("engine", engines())
 def test_topic_page_has_urgent_advice_and_resolving_references(source: Path, shipped_site: Path) -> None:
     page = built_page(shipped_site, source)
     (urgent,) = page.xpath("//section[@class='health-help']")
@@ -83,6 +91,7 @@ def test_topic_page_is_plain_english_and_honest(source: Path) -> None:
     assert not re.search(r"https?://", text), f"{source.name}: references carry no invented URLs"
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_site: Path) -> None:
     for path in sorted(shipped_site.rglob("index.html")):
         document = read_html(path)
@@ -92,15 +101,16 @@ def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_sit
         if is_topic:
             contact = document.xpath("//section[@class='health-contact']")
             assert contact, path
-            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == ["tel:+441174404224"]
+            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == [shipped_phone_link()]
             # Consistent help: the contact block follows the disclaimer at the end of the article.
             blocks = [e.get("class") for e in document.xpath("//article/*[@class]")][-3:]
             assert blocks == ["health-disclaimer", "health-contact", "health-review"], path
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_site_pages_exist(shipped_site: Path) -> None:
     az = read_html(shipped_site / "conditions/index.html")
-    assert len(az.xpath("//section[@class='health-az__group']//li/a")) == 10
+    assert len(az.xpath("//section[@class='health-az__group']//li/a")) == len(NAV_TOPICS)
     experts = read_html(shipped_site / "our-medical-experts/index.html")
     assert experts.get_element_by_id("dr-islam-gamaleldin") is not None
     assert "BSGE-accredited Endometriosis Centre at Southmead Hospital" in experts.text_content()
@@ -110,11 +120,17 @@ def test_site_pages_exist(shipped_site: Path) -> None:
     for phrase in ("reviewed", "reference", "Report an error", "does not replace a consultation"):
         assert phrase in policy
     not_found = read_html(shipped_site / "404.html")
-    assert len(not_found.xpath("//article//ul/li/a")) == 10
+    assert len(not_found.xpath("//article//ul/li/a")) == len(NAV_TOPICS)
 
 
-def test_search_index_has_the_topics_but_not_the_reference_lists(shipped_site: Path) -> None:
-    docs = json.loads((shipped_site / "search/search_index.json").read_text())["docs"]
+# Columns: engine, its search index file, the key of the index's list of sections.
+SEARCH_INDEXES = {"mkdocs": ("search/search_index.json", "docs"), "zensical": ("search.json", "items")}
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_search_index_has_the_topics_but_not_the_reference_lists(engine: str, shipped_site: Path) -> None:
+    index_file, key = SEARCH_INDEXES[engine]
+    docs = json.loads((shipped_site / index_file).read_text())[key]
     lead = [d for d in docs if d["location"].startswith("conditions/cervical-insufficiency/")]
     assert any("incompetent cervix" in d["text"].lower() for d in lead)
     assert not any("Green-top Guideline No. 75" in d["text"] for d in docs)
@@ -127,15 +143,27 @@ def help_tiers(document: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("page", ["index.html", "conditions/cervical-insufficiency/index.html"])
+@pytest.mark.parametrize("engine", engines())
 def test_waters_breaking_early_goes_to_the_maternity_unit_not_a_and_e(page: str, shipped_site: Path) -> None:
     tiers = help_tiers(read_html(shipped_site / page))
     assert "waters" in tiers["Call your maternity unit now if:"]
     assert "waters break" not in tiers["Call 999 or go to A&E now if:"]
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_lead_page_covers_baby_movements_and_a_stitch_in_place(shipped_site: Path) -> None:
     maternity = help_tiers(read_html(shipped_site / "conditions/cervical-insufficiency/index.html"))[
         "Call your maternity unit now if:"
     ]
     assert "moving less" in maternity
     assert "stitch" in maternity and "contractions" in maternity
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_search_dialog_has_one_accessible_name_on_every_page(shipped_site: Path) -> None:
+    # Read in the raw HTML: a parser keeps only one of two attributes with the same name.
+    pages = sorted(shipped_site.rglob("*.html"))
+    assert len(pages) >= 16
+    for path in pages:
+        tags = re.findall(r"<div class=\"md-search\"[^>]*>", path.read_text(encoding="utf-8"))
+        assert len(tags) == 1 and tags[0].count("aria-label=") == 1, (path, tags)

@@ -219,9 +219,9 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         AUDIENCE + "\nkey_point: x",
         [
-            f"{P}:7: key_point: is not a known field; allowed fields: audience, clinic, condition, description, "
-            "disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, review, search, "
-            "title, updated, when_to_get_help"
+            f"{P}:7: key_point: is not a known field; allowed fields: audience, author, clinic, condition, "
+            "description, disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, "
+            "review, search, short_title, title, updated, when_to_get_help"
         ],
     ),
     (
@@ -229,9 +229,9 @@ BAD_FRONT_MATTER = [
         AUDIENCE,
         AUDIENCE + "\ntemplate: base.html",
         [
-            f"{P}:7: template: is not a known field; allowed fields: audience, clinic, condition, description, "
-            "disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, review, search, "
-            "title, updated, when_to_get_help"
+            f"{P}:7: template: is not a known field; allowed fields: audience, author, clinic, condition, "
+            "description, disclaimer, hide, key_points, page_type, pregnancy, pregnancy_weeks, published, related, "
+            "review, search, short_title, title, updated, when_to_get_help"
         ],
     ),
     (
@@ -292,6 +292,54 @@ BAD_FRONT_MATTER = [
         ],
     ),
     ("no help block", HELP, "", [f"{P}:2: when_to_get_help: is required but missing"]),
+    (
+        "unknown author",
+        AUDIENCE,
+        AUDIENCE + "\nauthor: dr-who",
+        [
+            f"{P}:7: author: unknown author 'dr-who'; use a practitioner id from data/practice.yml: test-doctor, or "
+            "leave it out for the practice's editorial team"
+        ],
+    ),
+    (
+        "ICD-10 code in the wrong form",
+        "  name: Cervical insufficiency\n",
+        "  name: Cervical insufficiency\n  code: [{system: ICD-10, value: o34.3}]\n",
+        [
+            f"{P}:17: condition.code[1]: 'o34.3' is not an ICD-10 code: a capital letter, two digits and an "
+            "optional part after a dot, for example N80.0"
+        ],
+    ),
+    (
+        "SNOMED CT id with a mistyped digit",
+        "  name: Cervical insufficiency\n",
+        "  name: Cervical insufficiency\n  code: [{system: SNOMED-CT, value: '129103004'}]\n",
+        [f"{P}:17: condition.code[1]: '129103004' fails the SNOMED CT check digit; check for a mistyped digit"],
+    ),
+    (
+        "unknown coding system",
+        "  name: Cervical insufficiency\n",
+        "  name: Cervical insufficiency\n  code: [{system: ICD-11, value: JB00}]\n",
+        [f"{P}:17: condition.code[1].system: 'ICD-11' is not allowed; use 'ICD-10' or 'SNOMED-CT'"],
+    ),
+    (
+        "sameAs that is not https",
+        "  name: Cervical insufficiency\n",
+        "  name: Cervical insufficiency\n  same_as: [http://www.nhs.uk/conditions/]\n",
+        [
+            f"{P}:17: condition.same_as[1]: 'http://www.nhs.uk/conditions/' must start with https:// (a medical "
+            "site links only to secure pages)"
+        ],
+    ),
+    (
+        "title too long for search results",
+        "title: Weak cervix (cervical insufficiency)",
+        "title: Weak cervix (cervical insufficiency) and what it means for your pregnancy",
+        [
+            f"{P}:2: title: 'Weak cervix (cervical insufficiency) and what it means for your pregnancy' is 73 "
+            "characters; search results show 60: add short_title: with a title of at most 60 characters"
+        ],
+    ),
     (
         "scaffold text left in",
         "  - Two.",

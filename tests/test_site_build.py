@@ -10,13 +10,26 @@ import time
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from sitebuild import FIXTURES, ROOT, build_site, jsonld_blocks, read_html
+from healthpages.front_matter import split_page
+from healthpages.site_data import load_site_data
+from sitebuild import (
+    FIXTURES,
+    ROOT,
+    TODAY,
+    build_site,
+    copy_fixture_site,
+    engines,
+    jsonld_blocks,
+    read_html,
+    zensical_build,
+)
 
 
 def text_of(document: lxml.html.HtmlElement, css_class: str) -> str:
@@ -29,11 +42,22 @@ def webpage_node(document: lxml.html.HtmlElement) -> dict[str, Any]:
     return next(n for n in graph["@graph"] if n["@type"] in ("MedicalWebPage", "WebPage"))
 
 
+@pytest.fixture(scope="session")
+def zensical_fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once by Zensical and finished by healthpages (the tests only read it)."""
+    return zensical_build(copy_fixture_site(tmp_path_factory.mktemp("zensical-fixture")) / "mkdocs.yml", TODAY)
+
+
 @pytest.fixture
-def built(fixture_site: Path, tmp_path: Path) -> Path:
+def built(engine: str, fixture_site: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The fixture site as `engine` built it (MkDocs unless the test is parametrised with `engines()`)."""
+    if engine == "zensical":
+        site: Path = request.getfixturevalue("zensical_fixture_built")
+        return site
     return build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) -> None:
     page = read_html(built / "conditions/reviewed/index.html")
     review = text_of(page, "health-review")
@@ -45,10 +69,11 @@ def test_reviewed_page_shows_review_line_and_carries_review_data(built: Path) ->
     assert page.xpath("//ul[@class='health-facts']//a[@href='#page-review']")
     node = webpage_node(page)
     assert node["lastReviewed"] == "2026-06-01"
-    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/physician/test-doctor"}
+    assert node["reviewedBy"] == {"@id": "https://library.example/#/schema/person/test-doctor"}
     assert not page.xpath("//*[contains(@class, 'health-notice--draft')]")
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_when_to_get_help_renders_its_tiers_in_order_near_the_top(built: Path) -> None:
     page = read_html(built / "conditions/reviewed/index.html")
     (block,) = page.xpath("//section[@class='health-help']")
@@ -69,6 +94,7 @@ def test_when_to_get_help_renders_its_tiers_in_order_near_the_top(built: Path) -
     )
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_draft_page_says_so_and_claims_no_review(built: Path) -> None:
     page = read_html(built / "conditions/draft/index.html")
     assert "This page has not yet been clinically reviewed." in text_of(page, "health-notice--draft")
@@ -111,6 +137,7 @@ def test_release_mode_refuses_drafts(fixture_site: Path, tmp_path: Path, plugin_
     assert any(m.startswith("1 problem in the pages or data") for m in messages)
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> None:
     reviewed = read_html(built / "conditions/reviewed/index.html")
     draft = read_html(built / "conditions/draft/index.html")
@@ -125,7 +152,7 @@ def test_disclaimers_only_on_medical_pages_with_their_variant(built: Path) -> No
 def test_contact_block_uses_the_chosen_clinic(built: Path, fixture_site: Path, tmp_path: Path) -> None:
     reviewed = read_html(built / "conditions/reviewed/index.html")  # clinic: south
     draft = read_html(built / "conditions/draft/index.html")  # default clinic: north
-    assert "South Clinic" in text_of(reviewed, "health-contact")
+    assert "South Hospital" in text_of(reviewed, "health-contact")
     assert reviewed.xpath("//section[@class='health-contact']//a/@href[starts-with(., 'tel:')]") == [
         "tel:+441225123456"
     ]
@@ -193,12 +220,41 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert "sitemap.xml.gz" in {f.name for f in files}
 
 
+def sitemap_entries(site: Path) -> dict[str, str | None]:
+    """The sitemap as a crawler reads it: each address with its <lastmod> (None when it has none)."""
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = lxml.etree.parse(str(site / "sitemap.xml")).getroot()
+    return {
+        str(url.findtext("s:loc", namespaces=namespace)): url.findtext("s:lastmod", namespaces=namespace)
+        for url in root.iterfind("s:url", namespace)
+    }
+
+
+@pytest.mark.parametrize("engine", engines())
 def test_sitemap_lastmod_is_each_pages_own_date(built: Path) -> None:
-    sitemap = (built / "sitemap.xml").read_text()
-    assert "<loc>https://library.example/conditions/reviewed/</loc>\n         <lastmod>2026-10-01</lastmod>" in sitemap
-    assert "<loc>https://library.example/</loc>\n         <lastmod>2026-11-01</lastmod>" in sitemap
+    entries = sitemap_entries(built)
+    # Signed on 2026-06-01 after its last update on 2026-05-20: the later of the two.
+    assert entries["https://library.example/conditions/reviewed/"] == "2026-06-01"
+    assert entries["https://library.example/"] == "2026-11-01"
 
 
+@pytest.mark.parametrize("engine", engines())
+def test_sitemap_lists_the_indexable_pages_each_with_its_own_date(shipped_site: Path) -> None:
+    listed, kept_out = {}, []
+    for path in sorted(shipped_site.rglob("index.html")):
+        folder = path.parent.relative_to(shipped_site).as_posix()
+        url = "https://www.bristolendogyn.com/" + ("" if folder == "." else folder + "/")
+        if read_html(path).xpath("//meta[@name='robots' and contains(@content, 'noindex')]"):
+            kept_out.append(url)
+            continue
+        source = next(p for p in (ROOT / "docs" / f"{folder}.md", ROOT / "docs" / folder / "index.md") if p.is_file())
+        updated = split_page(source.read_text(encoding="utf-8"), source.name).front_matter.data["updated"]
+        listed[url] = updated.isoformat()
+    assert listed and kept_out  # the drafts are kept out of search engines; the site pages are listed
+    assert sitemap_entries(shipped_site) == listed
+
+
+@pytest.mark.parametrize("engine", engines())
 def test_robots_txt_points_to_the_sitemap(shipped_site: Path) -> None:
     robots = (shipped_site / "robots.txt").read_text()
     assert "Sitemap: https://www.bristolendogyn.com/sitemap.xml" in robots.splitlines()
@@ -216,6 +272,7 @@ def test_large_sections_collapse_to_their_index_page(fixture_site: Path, tmp_pat
     assert "../draft/" not in links and "../" in links  # only the section's index page (the A to Z)
 
 
+@pytest.mark.parametrize("engine", engines())
 def test_page_titles_name_the_page_then_the_site(shipped_site: Path) -> None:
     assert read_html(shipped_site / "index.html").xpath("//title")[0].text == "Gynaecology health library"
     contact = read_html(shipped_site / "contact/index.html")
@@ -235,3 +292,57 @@ def test_dirty_rebuild_keeps_titles_and_related_topics(fixture_site: Path, tmp_p
     nav = [" ".join(a.text_content().split()) for a in page.xpath("//nav[contains(@class, 'md-nav--primary')]//a")]
     assert "None" not in nav and "Reviewed condition" in nav
     assert page.xpath("//nav[@class='health-related']//a/text()") == ["Reviewed condition"]
+
+
+def test_contact_block_fits_the_kind_of_page(built: Path) -> None:
+    pregnancy = read_html(built / "conditions/reviewed/index.html")  # a pregnancy page
+    general = read_html(built / "conditions/draft/index.html")
+    contact = load_site_data(FIXTURES / "data").contact
+    (block,) = pregnancy.xpath("//section[@class='health-contact']")
+    texts = [" ".join(e.text_content().split()) for e in block.xpath("./h2 | ./p")]
+    # The maternity unit first, then what the practice's line is (and is not) for, then its details.
+    assert texts == [
+        contact.pregnancy.heading,
+        *contact.pregnancy.before,
+        " ".join(contact.pregnancy.practice_note.split()),
+    ]
+    assert block.xpath(".//a/@href[starts-with(., 'tel:')]")
+    (block,) = general.xpath("//section[@class='health-contact']")
+    assert [" ".join(e.text_content().split()) for e in block.xpath("./h2 | ./p")] == [
+        contact.general.heading,
+        " ".join(contact.general.practice_note.split()),
+    ]
+
+
+def test_every_medical_page_says_who_publishes_it(built: Path) -> None:
+    publisher = load_site_data(FIXTURES / "data").disclaimers.publisher
+    for name in ("conditions/reviewed/index.html", "conditions/draft/index.html"):
+        aside = read_html(built / name).xpath("//aside[@class='health-disclaimer']")[0]
+        assert publisher.title in aside.text_content()
+        assert " ".join(publisher.paragraphs[0].split()) in " ".join(aside.text_content().split())
+
+
+def test_practitioner_photo_and_same_as_appear_only_when_supplied(
+    fixture_site: Path, tmp_path: Path, plugin_log: pytest.LogCaptureFixture
+) -> None:
+    data = fixture_site.parent / "data" / "practice.yml"
+    supplied = (
+        "    profile: experts.md#dr-ada-example\n    image: assets/ada.png\n    same_as: [https://people.example/ada]\n"
+    )
+    data.write_text(data.read_text().replace("    profile: experts.md#dr-ada-example\n", supplied))
+    with pytest.raises(Abort):  # the photo is named but not there
+        build_site(fixture_site / "mkdocs.yml", tmp_path / "missing")
+    assert any(
+        r.getMessage().endswith(
+            "data/practice.yml:1: image: practitioner 'test-doctor': image 'assets/ada.png' is not a file in docs/; "
+            "give the path of the photo from docs/, for example assets/photo.jpg"
+        )
+        for r in plugin_log.records
+    )
+    (fixture_site / "docs" / "assets").mkdir()
+    (fixture_site / "docs" / "assets" / "ada.png").write_bytes((ROOT / "overrides/assets/logo.png").read_bytes())
+    out = build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+    (graph,) = jsonld_blocks(read_html(out / "conditions/reviewed/index.html"))
+    (person,) = [n for n in graph["@graph"] if n["@type"] == "Person"]
+    assert person["image"] == "https://library.example/assets/ada.png" and (out / "assets/ada.png").is_file()
+    assert person["sameAs"] == ["https://people.example/ada"]

@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             _emit(report.problems)
             return 1
         print(f"finished {len(report.finished)} pages in {settings.shown(args.site_dir)}", file=sys.stderr)
+        if report.cards is not None:
+            print(report.cards, file=sys.stderr)
         return 0
     except ProblemsFound as error:
         _emit(error.problems)

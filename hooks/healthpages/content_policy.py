@@ -79,8 +79,8 @@ TREE_TAGS: dict[str, set[str]] = {
     "details": {"open"},
     "table": {"role"},
     "tr": {"role"},
-    "th": {"style", "role"},
-    "td": {"style", "role"},
+    "th": {"role"},
+    "td": {"role"},
 }
 # Attributes the product's own extensions set (tables, references): not for editors, but not harmful.
 PRODUCT_ATTRIBUTES = {"role", "aria-hidden", "data-search-exclude"}
@@ -100,11 +100,13 @@ PRODUCT_CLASSES = {
     "faq__answer",
     "health-table",
     "health-table__heading",
+    "health-table__cell--left",
+    "health-table__cell--center",
+    "health-table__cell--right",
     "decorative",
     "md-typeset",
     "arithmatex",
 }
-ALIGN_STYLE = re.compile(r"^text-align: (left|right|center);$")
 LINK_SCHEMES = {"https", "mailto", "tel"}
 ADMONITION_TYPES = {"note", "info", "tip", "warning"}
 
@@ -138,6 +140,8 @@ def check_url(url: str, *, image: bool) -> str | None:
     """Why a link or image address is not allowed, or None."""
     parts = urlsplit(url.strip())
     if image:
+        if parts.scheme == "data":
+            return "an image written into the page (data:) is not allowed; save the image in docs/ and link to the file"
         if parts.scheme or parts.netloc:
             return (
                 f"the image '{url[:60]}' comes from another site; save the image in docs/ and link to the file "
@@ -210,9 +214,6 @@ def check_tree(root: Element) -> list[PolicyProblem]:
                         )
                     )
                     element.set("class", " ".join(c for c in value.split() if c not in unknown))
-            elif name == "style" and not ALIGN_STYLE.match(value):
-                problems.append(PolicyProblem("style", "a style attribute is not allowed"))
-                del element.attrib[name]
             elif name in ("href", "src"):
                 reason = check_url(value, image=name == "src")
                 if reason:
@@ -235,9 +236,11 @@ class _RawHtmlChecker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.refused: set[str] = set()  # tags already reported, so that their end tags are not reported again
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in RAW_TAGS:
+            self.refused.add(tag)
             self.problems.append(
                 f"raw HTML <{tag}> is not allowed in a page; write Markdown instead (allowed HTML: "
                 + ", ".join(f"<{t}>" for t in sorted(RAW_TAGS))
@@ -254,7 +257,7 @@ class _RawHtmlChecker(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in RAW_TAGS:
+        if tag not in RAW_TAGS and tag not in self.refused:
             self.problems.append(f"raw HTML </{tag}> is not allowed in a page; write Markdown instead")
 
     def handle_decl(self, decl: str) -> None:
@@ -281,12 +284,9 @@ _SANITISER = nh3.Cleaner(
     tags=set(TREE_TAGS) | set(RAW_TAGS),
     attributes={
         "*": {"id", "class", "title", "role", "aria-hidden", "data-search-exclude"},
-        **{tag: attrs - {"style", "class"} for tag, attrs in TREE_TAGS.items() if attrs - {"style", "class"}},
-        "th": {"style", "role"},
-        "td": {"style", "role"},
+        **{tag: attrs - {"class"} for tag, attrs in TREE_TAGS.items() if attrs - {"class"}},
         "div": {"data-health-slot"},
     },
-    filter_style_properties={"text-align"},
     strip_comments=True,
     link_rel=None,
     url_schemes=LINK_SCHEMES,

@@ -106,6 +106,7 @@ class _PageTreeprocessor(Treeprocessor):
             flesch_reading_ease=score.flesch_reading_ease,
             reading_age=score.reading_age,
             images=tuple(img.get("src") or "" for img in root.iter("img")),
+            source_lines=len(state.lines),
         )
         root.insert(0, Element("div", {"data-health-slot": "top"}))
         root.append(Element("div", {"data-health-slot": "end"}))

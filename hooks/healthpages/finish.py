@@ -3,7 +3,7 @@
 The engine converts the Markdown with this product's extension listed in `mkdocs.yml`; this step
 then does, over the written HTML, what the MkDocs hooks do during a MkDocs build: it reads and
 checks every page's front matter, takes the data the extension left in each page, computes the
-same `PageResult`s, fills the blocks' slots and writes robots.txt and the sitemap's dates.
+same `PageResult`s, fills the blocks' slots and writes robots.txt, `_headers` and the sitemap's dates.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from healthpages.problems import Problem, ProblemsFound
 from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NavEntry, SiteSettings
 from healthpages.site_data import load_site_data
-from healthpages.site_files import rewrite_sitemap, robots_txt
+from healthpages.site_files import rewrite_sitemap, write_site_files
+from healthpages.social_cards import CardFigures, write_cards
 
 
 @dataclass
@@ -27,6 +28,7 @@ class FinishReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     finished: list[Path] = field(default_factory=list)
+    cards: CardFigures | None = None
 
 
 def _nav_from_files(pages: list[str]) -> tuple[NavEntry, ...]:
@@ -77,9 +79,9 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
                 Problem(
                     settings.shown(settings.config_file),
                     1,
-                    "the page was converted without "
-                    "the product's Markdown extension; list healthpages.extension under "
-                    "markdown_extensions in mkdocs.yml",
+                    f"{settings.shown(output)} carries no data from the product's Markdown extension: list "
+                    "healthpages.extension under markdown_extensions in mkdocs.yml, build the site again and "
+                    "finish it once (a site cannot be finished twice)",
                     "markdown_extensions",
                 )
             )
@@ -103,5 +105,6 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
     sitemap = site_dir / "sitemap.xml"
     if sitemap.is_file():
         sitemap.write_text(rewrite_sitemap(sitemap.read_text(encoding="utf-8"), library), encoding="utf-8")
-    (site_dir / "robots.txt").write_text(robots_txt(library), encoding="utf-8")
+    write_site_files(library, site_dir)
+    report.cards = write_cards(library.cards(), site_dir)
     return report

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from healthpages.problems import Problem, ProblemsFound, excerpt
+from healthpages.text_source import character_problem
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -208,6 +209,11 @@ def _check_nodes(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
                 problems.append(
                     Problem(path, line, f"a value of {len(node.value)} characters is too long (at most {MAX_SCALAR})")
                 )
+            # The file's text was checked for invisible characters; an escape in quotes ("\0", "\u202e") is not.
+            if node.style == '"':
+                reason = next((r for char in node.value if (r := character_problem(char))), None)
+                if reason:
+                    problems.append(Problem(path, line, reason))
         elif isinstance(node, yaml.MappingNode):
             keys: dict[str, int] = {}
             for key_node, value_node in node.value:

@@ -18,12 +18,13 @@ from healthpages import scaffold
 from healthpages.front_matter import PageSource, split_page
 from healthpages.page_data import ConversionData, FaqEntry, Heading
 from healthpages.page_model import CheckContext, Page, SitePage, TopicPage, load_page, resolve_path
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.readability import MAX_READING_AGE, Readability
 from healthpages.review import ReviewState, release_problems, review_state, reviewer_fit_problem
 from healthpages.settings import NavEntry, SiteSettings
-from healthpages.site_data import Clinic, Disclaimer, Practitioner, SiteData
-from healthpages.structured_data import Crumb, SiteGraph, build_site_graph, page_graph
+from healthpages.site_data import Clinic, ContactPlan, Disclaimer, Practitioner, SiteData
+from healthpages.social_cards import CARD_SIZE, Card, card_alt, card_path, host_of
+from healthpages.structured_data import Author, Crumb, PageImage, SiteGraph, build_site_graph, page_graph
 from healthpages.text_source import decode
 
 
@@ -60,12 +61,15 @@ class PageResult:
     disclaimers: tuple[Disclaimer, ...] = ()
     clinic: Clinic | None = None
     practitioner: Practitioner | None = None
+    contact: ContactPlan | None = None
     related: tuple[Link, ...] = ()
     faq: tuple[FaqEntry, ...] = ()
     headings: tuple[Heading, ...] = ()
     breadcrumb: tuple[Crumb, ...] = ()
-    modified: date | None = None
+    modified: date | None = None  # the later of updated and reviewed: JSON-LD, Open Graph and sitemap
     indexable: bool = True
+    author: Author | None = None  # medical pages: who wrote the page
+    image: PageImage | None = None  # the page's social card
     jsonld: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -98,8 +102,24 @@ class Library:
             groups.setdefault(result.model.title[:1].upper(), []).append(result)
         return list(groups.items())
 
+    def page_of_type(self, page_type: str) -> PageResult | None:
+        """The site page of a kind (the editorial policy, the contact page), if the site has one."""
+        return next((r for r in self.results.values() if getattr(r.model, "page_type", None) == page_type), None)
+
     def absolute(self, url: str) -> str:
         return self.settings.site_url + url
+
+    def cards(self) -> list[Card]:
+        """Every page's social card, to be drawn into the built site."""
+        host = host_of(self.settings.site_url)
+        return [
+            Card(result.image.path, result.model.title, self.settings.site_name, host)
+            for result in self.results.values()
+            if result.image is not None
+        ]
+
+
+TITLE_LIMIT = 60  # characters of a title that search results show
 
 
 def title_tag(title: str, site_name: str, is_home: bool) -> str:
@@ -107,7 +127,7 @@ def title_tag(title: str, site_name: str, is_home: bool) -> str:
     if is_home:
         return site_name
     combined = f"{title} - {site_name}"
-    return combined if len(combined) <= 60 else title
+    return combined if len(combined) <= TITLE_LIMIT else title
 
 
 class LibraryBuilder:
@@ -156,8 +176,10 @@ class LibraryBuilder:
         if record is None or data is None:
             return
         self.conversions[src_path] = data
+        # The body lines the engine left out before converting (blank lines at its start), if any.
+        skipped = max(0, len(record.source.body.split("\n")) - data.source_lines) if data.source_lines else 0
         for problem in data.problems:
-            line = record.source.body_first_line + problem.line - 1
+            line = record.source.body_first_line + skipped + problem.line - 1
             self.problems.append(Problem(record.shown, line, problem.message, problem.field))
         model = record.model
         if isinstance(model, TopicPage) and data.reading_age > MAX_READING_AGE:
@@ -184,14 +206,19 @@ class LibraryBuilder:
 
     def complete(self) -> Library:
         site, settings = self.site, self.settings
+        policy = self._policy_page()
         graph = build_site_graph(
-            site, settings.site_url, settings.site_name, lambda path: settings.site_url + self._url_of(path)
+            site,
+            settings,
+            lambda path: settings.site_url + self._url_of(path),
+            settings.site_url + self.records[policy].url if policy else None,
         )
         self._check_profiles()
         order = self._nav_order()
         results: dict[str, PageResult] = {}
         for src_path, record in self.records.items():
-            results[src_path] = self._result(record, graph)
+            results[src_path] = self._result(record, graph, policy)
+        self._check_titles(results)
         topics = tuple(
             sorted(
                 (r for r in results.values() if r.is_medical),
@@ -200,6 +227,42 @@ class LibraryBuilder:
         )
         return Library(settings, site, graph, MappingProxyType(results), topics)
 
+    def _policy_page(self) -> str | None:
+        """The editorial policy page (page_type: policy): how pages are written, sourced and reviewed."""
+        pages = sorted(
+            path for path, r in self.records.items() if isinstance(r.model, SitePage) and r.model.page_type == "policy"
+        )
+        return pages[0] if pages else None
+
+    def _check_titles(self, results: dict[str, PageResult]) -> None:
+        """Every <title> fits in search results and names one page only."""
+        seen: dict[str, PageResult] = {}
+        for src_path in sorted(results):
+            result = results[src_path]
+            record = result.record
+            line = record.source.front_matter.line_of(("short_title",) if record.model.short_title else ("title",))
+            if len(result.title_tag) > TITLE_LIMIT:
+                self.problems.append(
+                    Problem(
+                        record.shown,
+                        line,
+                        f"'{result.title_tag}' is {len(result.title_tag)} characters; search results show "
+                        f"{TITLE_LIMIT}: add short_title: with a title of at most {TITLE_LIMIT} characters",
+                        "short_title" if record.model.short_title else "title",
+                    )
+                )
+            other = seen.setdefault(result.title_tag, result)
+            if other is not result:
+                self.problems.append(
+                    Problem(
+                        record.shown,
+                        line,
+                        f"'{result.title_tag}' is also the title of {other.record.shown}; give each page its own "
+                        "title (or short_title)",
+                        "short_title" if record.model.short_title else "title",
+                    )
+                )
+
     def _url_of(self, path: str) -> str:
         """A docs path with an optional #anchor, as a URL relative to the site root."""
         target, _, anchor = path.partition("#")
@@ -207,19 +270,56 @@ class LibraryBuilder:
         return f"{url}#{anchor}" if anchor else url
 
     def _check_profiles(self) -> None:
-        data_file = self.settings.shown(self.settings.data_dir / "reviewers.yml")
-        for reviewer in self.site.reviewers.values():
-            target = reviewer.profile.partition("#")[0]
+        """Every `profile:` in the data files names a page of the site and, when given, an anchor on it; every
+        practitioner's photo is a file in docs/."""
+        practice_file = self.settings.shown(self.settings.data_dir / "practice.yml")
+        for person in self.site.practice.practitioners:
+            if person.image and not (self.settings.docs_dir / person.image).is_file():
+                self.problems.append(
+                    Problem(
+                        practice_file,
+                        1,
+                        f"practitioner '{person.id}': image '{person.image}' is not a file in docs/; give the path "
+                        "of the photo from docs/, for example assets/photo.jpg",
+                        "image",
+                    )
+                )
+        for link in self.site.profile_links:
+            target, _, anchor = link.target.partition("#")
             if target not in self.pages:
                 self.problems.append(
                     Problem(
-                        data_file,
-                        1,
-                        f"reviewer '{reviewer.id}': profile '{reviewer.profile}' "
-                        "is not a page in docs/; give the page and the #anchor of the profile",
-                        "profile",
+                        link.path,
+                        link.line,
+                        f"{link.person}: profile '{excerpt(link.target)}' is not a page in docs/; give the page "
+                        "and the #anchor of the profile, for example our-medical-experts.md#dr-jane-doe",
+                        link.field,
                     )
                 )
+                continue
+            anchors = self._anchors(target)
+            if anchor and anchors is not None and anchor not in anchors:
+                known = ", ".join(f"#{a}" for a in sorted(anchors)[:8]) or "none"
+                self.problems.append(
+                    Problem(
+                        link.path,
+                        link.line,
+                        f"{link.person}: profile '{excerpt(link.target)}': the page has no heading or profile with "
+                        f"the anchor #{excerpt(anchor, 40)}; anchors on the page: {known}",
+                        link.field,
+                    )
+                )
+
+    def _anchors(self, src_path: str) -> set[str] | None:
+        """The anchors a page will have (None when its conversion is not known, as in `sign`): its headings, and
+        on the experts page the practitioners' profiles its block renders."""
+        record, conversion = self.records.get(src_path), self.conversions.get(src_path)
+        if record is None or conversion is None:
+            return None
+        anchors = {heading.anchor for heading in conversion.headings if heading.anchor}
+        if isinstance(record.model, SitePage) and record.model.page_type == "experts":
+            anchors |= {person.anchor for person in self.site.practice.practitioners}
+        return anchors
 
     def _nav_order(self) -> dict[str, int]:
         order: dict[str, int] = {}
@@ -235,7 +335,7 @@ class LibraryBuilder:
 
     def _breadcrumb(self, record: PageRecord) -> tuple[Crumb, ...]:
         """Home, each section that has its own index page, then the page: the navigation's path to it."""
-        home = Crumb(self.settings.site_name, self.settings.site_url)
+        home = Crumb("Home", self.settings.site_url)
         if record.url == "":
             return (home,)
 
@@ -261,25 +361,34 @@ class LibraryBuilder:
         crumbs.append(Crumb(record.title, self.settings.site_url + record.url))
         return tuple(crumbs)
 
-    def _result(self, record: PageRecord, graph: SiteGraph) -> PageResult:
+    def _result(self, record: PageRecord, graph: SiteGraph, policy: str | None) -> PageResult:
         settings = self.settings
         model = record.model
         conversion = self.conversions.get(record.src_path, ConversionData())
         result = PageResult(
             record=record,
             url=settings.site_url + record.url,
-            title_tag=title_tag(model.title, settings.site_name, record.url == ""),
+            title_tag=title_tag(model.short_title or model.title, settings.site_name, record.url == ""),
             readability=Readability(conversion.words, conversion.flesch_reading_ease, conversion.reading_age),
             faq=conversion.faq,
             headings=conversion.headings,
             breadcrumb=self._breadcrumb(record),
             modified=model.updated,
+            image=PageImage(card_path(record.url), card_alt(model.title, settings.site_name), *CARD_SIZE),
         )
         if isinstance(model, TopicPage):
-            result = self._topic_result(result, model)
+            result = self._topic_result(result, model, policy)
         return replace(result, jsonld=page_graph(graph, result))
 
-    def _topic_result(self, result: PageResult, model: TopicPage) -> PageResult:
+    def _author(self, model: TopicPage, policy: str | None) -> Author:
+        """Who wrote a medical page: the practitioner it names, or the practice's editorial team."""
+        practice = self.site.practice
+        if model.author is not None:
+            person = self.site.practitioners[model.author]
+            return Author(f"{person.display_name}, {person.job_title}", self._url_of(person.profile), person.id)
+        return Author(f"{practice.editorial_team}, {practice.name}", self.records[policy].url if policy else "", None)
+
+    def _topic_result(self, result: PageResult, model: TopicPage, policy: str | None) -> PageResult:
         settings, site, record = self.settings, self.site, result.record
         state = review_state(model, record.source, site, settings.today)
         if state.overdue and state.next_review is not None and not settings.release:
@@ -291,7 +400,7 @@ class LibraryBuilder:
                     "review.next_review",
                 )
             )
-        if state.changed_since_review:
+        if state.changed_since_review and not settings.release:
             self.notices.append(
                 Problem(
                     record.shown,
@@ -320,10 +429,12 @@ class LibraryBuilder:
             review=state,
             disclaimers=tuple(disclaimers),
             clinic=clinic,
+            contact=site.contact.pregnancy if model.is_pregnancy_page else site.contact.general,
             practitioner=site.practitioners[clinic.practitioner] if clinic else None,
             related=related,
             modified=max(model.updated, state.reviewed) if state.reviewed else model.updated,
             indexable=state.status == "reviewed" or settings.index_drafts,
+            author=self._author(model, policy),
         )
 
 

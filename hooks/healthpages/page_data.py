@@ -52,6 +52,9 @@ class ConversionData:
     flesch_reading_ease: float = 0.0
     reading_age: float = 0.0
     images: tuple[str, ...] = field(default=())  # image files the page shows (paths as written)
+    # Lines of the body the conversion was given: an engine may drop the blank lines that start a body
+    # (MkDocs does), so the difference from the page's own body is where the conversion's line 1 lies.
+    source_lines: int = 0
 
     def to_json(self) -> str:
         """JSON for an HTML attribute: with &, < and > written as \\u escapes, no entity can be misread."""
@@ -72,6 +75,7 @@ class ConversionData:
             flesch_reading_ease=data["flesch_reading_ease"],
             reading_age=data["reading_age"],
             images=tuple(data["images"]),
+            source_lines=data["source_lines"],
         )
 
 

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from healthpages.front_matter import PageSource
 from healthpages.problems import Problem, ProblemsFound, excerpt
-from healthpages.site_data import SiteData, Slug
+from healthpages.site_data import HttpsUrl, SiteData, Slug
 from healthpages.validation import validate
 
 REVIEW_INTERVAL_YEARS = 3
@@ -205,16 +205,82 @@ class WhenToGetHelp(Strict):
         return [(key, heading, items) for key, heading, items in found if items]
 
 
+_ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
+_SNOMED = re.compile(r"^[1-9][0-9]{5,17}$")
+# Verhoeff's check-digit tables (SNOMED CT identifiers end with a Verhoeff check digit).
+_VERHOEFF_D = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+]
+_VERHOEFF_P = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+]
+
+
+def verhoeff_valid(digits: str) -> bool:
+    check = 0
+    for position, digit in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[position % 8][int(digit)]]
+    return check == 0
+
+
+class MedicalCode(Strict):
+    """A code an editor looked up for the condition: ICD-10 (for example N80.0) or a SNOMED CT concept id."""
+
+    system: Literal["ICD-10", "SNOMED-CT"]
+    value: str
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> MedicalCode:
+        value = self.value
+        if self.system == "ICD-10" and not _ICD10.match(value):
+            raise ValueError(
+                f"'{excerpt(value, 20)}' is not an ICD-10 code: a capital letter, two digits and an optional "
+                "part after a dot, for example N80.0"
+            )
+        if self.system == "SNOMED-CT":
+            if not _SNOMED.match(value):
+                raise ValueError(
+                    f"'{excerpt(value, 20)}' is not a SNOMED CT concept id: 6 to 18 digits, for example 129103003"
+                )
+            if value[-3:-1] not in ("00", "10"):
+                raise ValueError(f"'{value}' is a SNOMED CT id, but not of a concept; copy the concept id")
+            if not verhoeff_valid(value):
+                raise ValueError(f"'{value}' fails the SNOMED CT check digit; check for a mistyped digit")
+        return self
+
+
 class Condition(Strict):
     name: Phrase
     alternate_names: list[Phrase] = []
     symptoms: Annotated[list[Phrase], Field(max_length=12)] = []
+    causes: Annotated[list[Phrase], Field(max_length=12)] = []
     risk_factors: Annotated[list[Phrase], Field(max_length=12)] = []
     treatments: Annotated[list[Phrase], Field(max_length=12)] = []
+    # Filled in by an editor who looked them up; left out rather than guessed.
+    code: Annotated[list[MedicalCode], Field(max_length=6)] = []
+    same_as: Annotated[list[HttpsUrl], Field(max_length=6)] = []  # the same condition elsewhere, e.g. the NHS page
 
 
 class BasePage(Strict):
     title: Title
+    # The title in search results and the browser tab when `title` is too long for it (60 characters).
+    short_title: Annotated[str, Field(min_length=3, max_length=60), PlainText] | None = None
     description: Description
     updated: date
     # Keys that Material for MkDocs itself reads from front matter.
@@ -254,6 +320,7 @@ class TopicPage(BasePage):
     disclaimer: str = "general"
     clinic: str | None = None  # None: the practice's default clinic; "none": no contact block
     related: Annotated[list[str], Field(max_length=6)] = []
+    author: Slug | None = None  # a practitioner id from data/practice.yml; None: the practice's editorial team
     review: Review
 
     @field_validator("published")
@@ -296,6 +363,17 @@ class TopicPage(BasePage):
             raise ValueError(
                 f"unknown clinic '{excerpt(value, 40)}'; use one of: {', '.join(sorted(clinics))}, "
                 "or none to leave the contact block out (data/practice.yml)"
+            )
+        return value
+
+    @field_validator("author")
+    @classmethod
+    def _known_author(cls, value: str | None, info: ValidationInfo) -> str | None:
+        known = _context(info).site.practitioners
+        if value is not None and value not in known:
+            raise ValueError(
+                f"unknown author '{excerpt(value, 40)}'; use a practitioner id from data/practice.yml: "
+                f"{', '.join(sorted(known))}, or leave it out for the practice's editorial team"
             )
         return value
 

@@ -2,8 +2,9 @@
 
 `sign` records a fingerprint of the clinical content a reviewer saw. The content is the page's
 body and every front-matter field except the review block itself and the bookkeeping fields
-(`updated`, `published`, `hide`, `search`); runs of white space count as one space, so re-wrapping
-a paragraph is not a change, while any changed word, number, list item or link is.
+(`updated`, `published`, `hide`, `search`, `short_title`, `author`); runs of white space count as
+one space, so re-wrapping a paragraph is not a change, while any changed word, number, list item or
+link is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from healthpages.problems import Problem
 from healthpages.site_data import Reviewer, SiteData
 
 # Front-matter fields that are not clinical content: changing them does not undo a review.
-BOOKKEEPING_FIELDS = ("review", "updated", "published", "hide", "search")
+BOOKKEEPING_FIELDS = ("review", "updated", "published", "hide", "search", "short_title", "author")
 
 
 def content_fingerprint(source: PageSource) -> str:

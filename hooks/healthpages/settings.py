@@ -47,7 +47,11 @@ class SiteSettings:
     topics_dir: str = DEFAULT_TOPICS_DIR  # medical pages live here, whatever their front matter says
     language: str = "en-GB"
     nav_section_limit: int = 20
-    index_drafts: bool = False  # let search engines index pages awaiting clinical review
+    index_drafts: bool = False  # let search engines index pages awaiting clinical review (and read their FAQ)
+    logo: str = "assets/logo.png"  # the publisher's logo for crawlers, relative to the site root
+    # A local preview (`mkdocs serve`), never published: its pages carry no Content-Security-Policy, because
+    # the live-reload script the server adds to each page changes on every request, so no hash can allow it.
+    preview: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,7 +60,7 @@ class SiteSettings:
 
     def shown(self, path: Path) -> str:
         """A path as the editor sees it from where the command runs (usually the repository)."""
-        path = path.absolute()
+        path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
         cwd = Path.cwd().absolute()
         return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 
@@ -99,6 +103,7 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
     extra = dict(values.get("extra") or {})
     health = dict(extra.get("health_library") or {})
     release = health.get("release")
+    index_drafts = health.get("index_drafts")
     return SiteSettings(
         config_file=config_file,
         docs_dir=(root / str(values.get("docs_dir") or "docs")).absolute(),
@@ -113,7 +118,8 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
         topics_dir=str(health.get("topics_dir") or DEFAULT_TOPICS_DIR).strip("/"),
         language=str(health.get("language") or "en-GB"),
         nav_section_limit=int(health.get("nav_section_limit") or 20),
-        index_drafts=bool(health.get("index_drafts", False)),
+        index_drafts=str(index_drafts).lower() in ("true", "1", "yes") if index_drafts is not None else False,
+        logo=str(health.get("logo") or "assets/logo.png").lstrip("/"),
         extra=extra,
     )
 

@@ -78,7 +78,8 @@ def signed_text(text: str, shown: str, reviewer: str, reviewed: date, next_revie
 
 def write_atomically(path: Path, text: str, shown: str) -> None:
     """Replace a file's content all at once, keeping its permissions; the original survives any failure."""
-    if not os.access(path, os.W_OK):
+    # A file without write permission is read-only to its owner's intent, even for a user (root) who could write it.
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         raise ProblemsFound(
             [
                 Problem(
@@ -89,8 +90,9 @@ def write_atomically(path: Path, text: str, shown: str) -> None:
                 )
             ]
         )
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = ""
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
@@ -98,7 +100,8 @@ def write_atomically(path: Path, text: str, shown: str) -> None:
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise ProblemsFound(
             [Problem(shown, 0, f"could not write the page ({error.strerror or error}); the page was not changed")]
         ) from None

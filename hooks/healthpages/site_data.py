@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote_plus
 
 import phonenumbers
@@ -90,6 +91,8 @@ class Practitioner(Strict):
     experience: list[Text] = []
     specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty value
     profile: Text  # the docs page that holds the profile, with an optional #anchor
+    image: str = ""  # a photo the practitioner supplied, as a file in docs/ (for example assets/dr-x.jpg)
+    same_as: list[HttpsUrl] = []  # pages about the practitioner elsewhere that the practitioner confirmed
 
     @property
     def display_name(self) -> str:
@@ -101,13 +104,23 @@ class Practitioner(Strict):
         return self.profile.partition("#")[2] or self.id
 
 
+PLACE_TYPES = {"hospital": "Hospital", "clinic": "MedicalClinic"}  # how a place is described to crawlers
+
+
 class Clinic(Strict):
+    """A place where the practice sees patients (a hospital, for example): not the practice itself."""
+
     id: Slug
     name: Text
+    kind: Literal["hospital", "clinic"] = "clinic"
     practitioner: Slug
     address: Address
-    phone: UkPhone
-    website: HttpsUrl
+    phone: UkPhone = ""  # a booking number for this place; empty: the practice's phone
+    website: HttpsUrl | None = None  # the place's own website, never the practice's
+
+    @property
+    def schema_type(self) -> str:
+        return PLACE_TYPES[self.kind]
 
     @property
     def phone_e164(self) -> str:
@@ -119,12 +132,27 @@ class Clinic(Strict):
 
 
 class Practice(Strict):
+    """The practice: the business that runs the site, takes bookings and publishes the pages."""
+
     name: Text
     description: Text
     website: HttpsUrl
+    phone: UkPhone
+    medical_specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty member
+    address: Address | None = None  # empty: the address of the default clinic, where it sees patients
+    same_as: list[HttpsUrl] = []  # the practice's own pages elsewhere, once confirmed
+    editorial_team: Text = "Editorial team"  # who writes the pages that name no author
     default_clinic: Slug
     practitioners: Annotated[list[Practitioner], Field(min_length=1)]
     clinics: Annotated[list[Clinic], Field(min_length=1)]
+
+    @property
+    def postal_address(self) -> Address:
+        return self.address or next(c.address for c in self.clinics if c.id == self.default_clinic)
+
+    @property
+    def phone_e164(self) -> str:
+        return _formatted(self.phone, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Reviewer(Strict):
@@ -155,6 +183,31 @@ class Disclaimer(Strict):
 class Disclaimers(Strict):
     general: Disclaimer
     variants: dict[Slug, Disclaimer] = {}  # each adds to the general text
+    publisher: Disclaimer  # who publishes the library and what interest it has
+
+
+class ContactPlan(Strict):
+    """What a page's contact block says before and about the practice's details."""
+
+    heading: Text
+    before: list[Text] = []  # who to contact first, in paragraphs
+    practice_note: Text
+
+
+class ContactPlans(Strict):
+    general: ContactPlan
+    pregnancy: ContactPlan
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    """A `profile:` in a data file: the docs page (with an optional #anchor) that shows a person's profile."""
+
+    person: str  # for example "reviewer 'test-doctor'"
+    target: str
+    path: str  # the data file, as shown
+    line: int
+    field: str
 
 
 @dataclass(frozen=True)
@@ -162,7 +215,9 @@ class SiteData:
     practice: Practice
     reviewers: dict[str, Reviewer]
     disclaimers: Disclaimers
+    contact: ContactPlans
     reviewer_rules: ReviewerRules = field(default_factory=ReviewerRules)
+    profile_links: tuple[ProfileLink, ...] = ()  # checked once every page is known (library)
 
     @property
     def clinics(self) -> dict[str, Clinic]:
@@ -182,7 +237,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 def shown_path(path: Path) -> str:
     """A path as the editor sees it from where the command runs (usually the repository)."""
-    path = path.absolute()
+    path = Path(os.path.abspath(path))  # absolute, with any ".." folded away
     cwd = Path.cwd().absolute()
     return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.as_posix()
 
@@ -213,7 +268,8 @@ def load_site_data(data_dir: Path) -> SiteData:
     practice_file = attempt(Practice, "practice")
     reviewers_file = attempt(Reviewers, "reviewers")
     disclaimers_file = attempt(Disclaimers, "disclaimers")
-    if practice_file is None or reviewers_file is None or disclaimers_file is None:
+    contact_file = attempt(ContactPlans, "contact")
+    if practice_file is None or reviewers_file is None or disclaimers_file is None or contact_file is None:
         raise ProblemsFound(problems)
     practice, document, shown = practice_file
     reviewers, disclaimers = reviewers_file[0], disclaimers_file[0]
@@ -240,4 +296,34 @@ def load_site_data(data_dir: Path) -> SiteData:
         )
     if problems:
         raise ProblemsFound(problems)
-    return SiteData(practice, {r.id: r for r in reviewers.reviewers}, disclaimers, reviewers.required_specialties)
+    # A place without a booking number of its own is reached through the practice's phone.
+    clinics = [c if c.phone else c.model_copy(update={"phone": practice.phone}) for c in practice.clinics]
+    practice = practice.model_copy(update={"clinics": clinics})
+    reviewers_document, reviewers_shown = reviewers_file[1], reviewers_file[2]
+    links = [
+        ProfileLink(
+            f"practitioner '{person.id}'",
+            person.profile,
+            shown,
+            document.line_of(("practitioners", index, "profile")),
+            f"practitioners[{index + 1}].profile",
+        )
+        for index, person in enumerate(practice.practitioners)
+    ] + [
+        ProfileLink(
+            f"reviewer '{reviewer.id}'",
+            reviewer.profile,
+            reviewers_shown,
+            reviewers_document.line_of(("reviewers", index, "profile")),
+            f"reviewers[{index + 1}].profile",
+        )
+        for index, reviewer in enumerate(reviewers.reviewers)
+    ]
+    return SiteData(
+        practice,
+        {r.id: r for r in reviewers.reviewers},
+        disclaimers,
+        contact_file[0],
+        reviewers.required_specialties,
+        tuple(links),
+    )

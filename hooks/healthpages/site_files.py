@@ -1,14 +1,17 @@
-"""Files the product writes for the whole site: robots.txt and the sitemap's entries.
+"""Files the product writes for the whole site: robots.txt, the `_headers` file and the sitemap's entries.
 
 robots.txt is generated from the settings, never rendered from a file an editor could change. The
 sitemap keeps only pages meant to be indexed, each dated by the same rule as its structured data.
+`_headers` carries the site's security headers for hosts that read one (see `security_policy`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from healthpages.library import Library
+from healthpages.security_policy import headers_file
 
 _URL_ENTRY = re.compile(r"[ \t]*<url>\s*<loc>([^<]*)</loc>(.*?)</url>\n?", re.S)
 _LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
@@ -16,6 +19,13 @@ _LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 
 def robots_txt(library: Library) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {library.settings.site_url}sitemap.xml\n"
+
+
+def write_site_files(library: Library, site_dir: Path) -> None:
+    """Write the files that are the product's, not any page's, once every page is written."""
+    (site_dir / "robots.txt").write_text(robots_txt(library), encoding="utf-8")
+    urls = [result.record.url for result in library.results.values()]
+    (site_dir / "_headers").write_text(headers_file(site_dir, urls), encoding="utf-8")
 
 
 def rewrite_sitemap(xml: str, library: Library) -> str:

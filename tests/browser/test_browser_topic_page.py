@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from browser_site import TOPIC_PAGE, VIEWPORTS, OpenedPage
+from sitebuild import shipped_phone_link
 
 pytestmark = pytest.mark.browser
 
-CLINIC_PHONE_E164 = "tel:+441174404224"  # 0117 440 4224, data/practice.yml
+CLINIC_PHONE_E164 = shipped_phone_link()  # the practice's default clinic in data/practice.yml
 FAQ = "details.faq"
 
 

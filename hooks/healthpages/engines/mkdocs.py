@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ from healthpages.problems import Problem, ProblemsFound
 from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NavEntry, SiteSettings, settings_from
 from healthpages.site_data import load_site_data
-from healthpages.site_files import rewrite_sitemap, robots_txt
+from healthpages.site_files import rewrite_sitemap, write_site_files
+from healthpages.social_cards import write_cards
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -105,9 +106,9 @@ class MkDocsBuild:
 
     _translator: _Translator | None = None  # installed on MkDocs' logger for the current build
 
-    def __init__(self, config: MkDocsConfig) -> None:
+    def __init__(self, config: MkDocsConfig, *, preview: bool = False) -> None:
         self.config = config
-        self.settings = settings_from_config(config)
+        self.settings = replace(settings_from_config(config), preview=preview)
         try:
             self.site = load_site_data(self.settings.data_dir)
         except ProblemsFound as error:
@@ -174,6 +175,12 @@ class MkDocsBuild:
     def page_content(self, html: str, page: Page) -> str:
         html, data = take_page_data(html)
         self.builder.add_conversion(page.file.src_uri, data)
+        # MkDocs and the theme read some front matter themselves, the template first of all. A page is
+        # always rendered with the product's template; a page whose front matter was refused is rendered
+        # with none of it (its problems fail the build at the end), so no value can crash the rendering.
+        if page.file.src_uri not in self.builder.records:
+            page.meta = {}
+        page.meta.pop("template", None)
         return finish_content(html)
 
     def complete(self, files: Files) -> None:
@@ -206,7 +213,9 @@ class MkDocsBuild:
 
     def post_build(self) -> None:
         assert self.library is not None
-        (self.settings.site_dir / "robots.txt").write_text(robots_txt(self.library), encoding="utf-8")
+        write_site_files(self.library, self.settings.site_dir)
+        if not self.builder.problems:
+            log.info(str(write_cards(self.library.cards(), self.settings.site_dir)))
         if self.builder.problems:
             count = len(self.builder.problems)
             raise PluginError(

@@ -1,0 +1,52 @@
+"""Social cards: where each page's card goes, that a card is the same bytes in any process, and that the title fits."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from io import BytesIO
+
+import pytest
+from PIL import Image
+
+from healthpages.social_cards import CARD_SIZE, Card, card_path, draw_card, title_lines
+from sitebuild import ROOT
+
+# Columns: the page's URL relative to the site's root, where its card goes.
+PATHS = [
+    ("", "assets/cards/index.png"),
+    ("conditions/", "assets/cards/conditions.png"),
+    ("conditions/endometriosis/", "assets/cards/conditions/endometriosis.png"),
+    ("contact.html", "assets/cards/contact.png"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), PATHS)
+def test_card_path(url: str, expected: str) -> None:
+    assert card_path(url) == expected
+
+
+CARD = Card("x.png", "Cervical insufficiency (weak cervix) in pregnancy", "Gynaecology health library", "example.org")
+DRAW = (
+    "import hashlib; from healthpages.social_cards import Card, draw_card; "
+    f"print(hashlib.sha256(draw_card(Card{(CARD.path, CARD.title, CARD.site_name, CARD.address)!r})).hexdigest())"
+)
+
+
+def test_a_card_is_the_same_bytes_in_another_process() -> None:
+    """Builds reuse a card within one process, so the two-builds test alone would not show this."""
+    here = hashlib.sha256(draw_card(CARD)).hexdigest()
+    there = subprocess.run([sys.executable, "-c", DRAW], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert there.stdout.strip() == here
+    other = Card(CARD.path, "Endometriosis", CARD.site_name, CARD.address)
+    assert hashlib.sha256(draw_card(other)).hexdigest() != here
+
+
+def test_a_long_title_fits_whole() -> None:
+    title = " ".join(["Heavy menstrual bleeding and abnormal uterine bleeding"] * 2)[:120]
+    font, line_height, lines = title_lines(title)
+    assert " ".join(lines) == title  # no word is cut
+    assert len(lines) * line_height <= 330 and all(font.getlength(line) <= CARD_SIZE[0] - 160 for line in lines)
+    with Image.open(BytesIO(draw_card(Card("x", title, "Site", "example.org")))) as card:
+        assert card.size == CARD_SIZE and card.mode == "P"
