@@ -7,9 +7,10 @@ link processors and our extension's tree processors: FAQ, tables, references, sl
 the content policy (`content_policy.check_tree`, `check_raw_html`), readability (`readability.prose`,
 `measure`), the sanitiser (`render.finish_content`), reading and validating the front matter
 (`LibraryBuilder.read_page`), completing the library (`LibraryBuilder.complete`: cross-page checks,
-review state, the JSON-LD graphs), rendering our blocks into the page (`render.finish_page`),
-Material's templates, the search index, reading and writing files, the rest of our code (the MkDocs
-adapter, data files, sitemap, robots.txt) and other (MkDocs itself).
+review state, the JSON-LD graphs), rendering our blocks into the page (`render.finish_page`, with
+the page's Content-Security-Policy), drawing the social cards (`social_cards.write_cards`),
+Material's templates, the search index, reading and writing files, the rest of our code (importing
+it, the MkDocs adapter, data files, sitemap, robots.txt) and other (MkDocs itself).
 
 Two measurements:
 
@@ -50,6 +51,7 @@ SANITISER = "sanitiser (render.finish_content)"
 FRONT_MATTER = "front matter: read and validate (library.read_page)"
 LIBRARY = "completing the library (library.complete, incl. JSON-LD)"
 BLOCKS = "our blocks into the page (render.finish_page)"
+CARDS = "social cards (social_cards.write_cards)"
 TEMPLATES = "Material's templates"
 SEARCH = "search index"
 FILES = "reading and writing files"
@@ -65,6 +67,7 @@ PHASES = (
     FRONT_MATTER,
     LIBRARY,
     BLOCKS,
+    CARDS,
     TEMPLATES,
     SEARCH,
     FILES,
@@ -83,6 +86,7 @@ MODULE_PHASES = {
     "tables.py": EXTENSION,
     "references.py": EXTENSION,
     "readability.py": READABILITY,
+    "social_cards.py": CARDS,
 }
 # Our modules of shared helpers (page model, YAML, JSON-LD, review state): their time follows their callers.
 INHERITING_MODULES = {
@@ -96,6 +100,8 @@ INHERITING_MODULES = {
     "settings.py",
     "structured_data.py",
     "review.py",
+    "health_aspects.py",
+    "security_policy.py",
 }
 LIBRARY_READING = {"read_page", "read_bytes"}
 LIBRARY_COMPLETING = {
@@ -308,6 +314,7 @@ def _patch_product(timer: PhaseTimer) -> None:
         timer.patch(module, "finish_content", SANITISER)
     for name in ("finish_page", "finish_not_found"):
         timer.patch(engine, name, BLOCKS)
+    timer.patch(engine, "write_cards", CARDS)
 
     # Our blocks are Jinja2 templates too, rendered by our own environment inside finish_page.
     def template_phase(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
