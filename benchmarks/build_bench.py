@@ -1,4 +1,4 @@
-"""Build-time benchmark: our full build against the same build without hooks and Material's defaults.
+"""Build-time benchmark: our full build against the same build without our code and Material's defaults.
 
     python -m benchmarks.build_bench                 # N = 100 and 1,000, profile, live preview
     python -m benchmarks.build_bench --large         # adds N = 3,000

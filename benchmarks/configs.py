@@ -1,82 +1,70 @@
 """The three mkdocs.yml variants the benchmark builds, derived from the project's own mkdocs.yml.
 
-(a) full:     the project's configuration with its hooks, pointed at the corpus (nav, absolute hooks
-              and custom_dir paths, a fixed `extra.health_library.today`);
-(b) no-hooks: the same without the `hooks:` entry (the templates must tolerate that);
+(a) full:     the project's configuration with its hooks and its Markdown extension
+              (`healthpages.extension`), pointed at the corpus (nav, absolute hooks and custom_dir
+              paths, a fixed `extra.health_library.today`, release rules off);
+(b) no-hooks: the same without the `hooks:` entry and without `healthpages.extension`: the product's
+              logic lives in both, so (a)/(b) is the product's own cost;
 (c) material: Material for MkDocs' defaults: theme `material` with no custom_dir, no hooks, default
-              features, the same Markdown extensions and plugins.
+              features, the same Markdown extensions (but not the product's own) and plugins.
 
-The project's file is read at run time, so the benchmark always measures the configuration as it is.
+The project's file is read at run time with the product's own reader of mkdocs.yml
+(`healthpages.settings.read_mkdocs_yml`, which resolves `!ENV` as MkDocs does), so the benchmark
+always measures the configuration as it is.
 """
 
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from benchmarks.corpus import BENCH_TODAY, Corpus
+from healthpages.settings import read_mkdocs_yml
 
 VARIANTS = {
-    "a": "full (our config + hooks)",
-    "b": "no hooks (our config)",
+    "a": "full (our config + hooks + extension)",
+    "b": "no hooks, no extension (our config)",
     "c": "Material defaults",
 }
-
-
-class Tagged:
-    """A YAML value with a custom tag (`!ENV [...]`, `!!python/name:...`), kept as written."""
-
-    def __init__(self, tag: str, node: yaml.Node, value: Any) -> None:
-        self.tag, self.node_type, self.value = tag, type(node), value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Tagged) and (self.tag, self.value) == (other.tag, other.value)
-
-    def __repr__(self) -> str:
-        return f"Tagged({self.tag!r}, {self.value!r})"
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
-    if isinstance(node, yaml.SequenceNode):
-        value: Any = loader.construct_sequence(node, deep=True)
-    elif isinstance(node, yaml.MappingNode):
-        value = loader.construct_mapping(node, deep=True)
-    else:
-        value = loader.construct_scalar(node)
-    return Tagged(node.tag, node, value)
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
-    if data.node_type is yaml.SequenceNode:
-        return dumper.represent_sequence(data.tag, data.value, flow_style=True)
-    if data.node_type is yaml.MappingNode:
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, data.value)
-
-
-_Loader.add_multi_constructor("!", _construct_tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-_Dumper.add_representer(Tagged, _represent_tagged)
+# The product's Markdown extension, as mkdocs.yml lists it.
+EXTENSION = "healthpages.extension"
 
 
 def load_project_config(path: Path) -> dict[str, Any]:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    """mkdocs.yml's values, read by the product's one reader of that file."""
+    values, _ = read_mkdocs_yml(path)
+    return values
 
 
 def _absolute(project: Path, value: str) -> str:
     path = Path(value)
     return str(path if path.is_absolute() else (project / path).resolve())
+
+
+def _extension_name(entry: object) -> str:
+    """The name of one `markdown_extensions` entry (`- toc` or `- toc: {...}`)."""
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return str(entry)
+
+
+def without_product_extension(extensions: list[Any]) -> list[Any]:
+    return [entry for entry in extensions if _extension_name(entry) != EXTENSION]
+
+
+def _absolute_paths(config: dict[str, Any], project: Path) -> None:
+    """Hooks, the theme's custom_dir and watched paths as absolute paths, so the file works from anywhere."""
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = _absolute(project, theme["custom_dir"])
+    if config.get("hooks"):
+        config["hooks"] = [_absolute(project, hook) for hook in config["hooks"]]
+    if config.get("watch"):
+        config["watch"] = [_absolute(project, item) for item in config["watch"]]
 
 
 def full_config(project_config: dict[str, Any], project: Path, corpus: Corpus) -> dict[str, Any]:
@@ -86,22 +74,19 @@ def full_config(project_config: dict[str, Any], project: Path, corpus: Corpus) -
     config["nav"] = corpus.nav()
     theme = config.setdefault("theme", {"name": "material"})
     if isinstance(theme, str):
-        theme = config["theme"] = {"name": theme}
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = _absolute(project, theme["custom_dir"])
-    if config.get("hooks"):
-        config["hooks"] = [_absolute(project, hook) for hook in config["hooks"]]
-    if config.get("watch"):
-        config["watch"] = [_absolute(project, item) for item in config["watch"]]
+        config["theme"] = {"name": theme}
+    _absolute_paths(config, project)
     settings = config.setdefault("extra", {}).setdefault("health_library", {})
     settings["today"] = BENCH_TODAY.isoformat()
     settings["data_dir"] = "data"
+    settings["release"] = False
     return config
 
 
 def no_hooks_config(full: dict[str, Any]) -> dict[str, Any]:
     config = copy.deepcopy(full)
     config.pop("hooks", None)
+    config["markdown_extensions"] = without_product_extension(config.get("markdown_extensions") or [])
     return config
 
 
@@ -117,6 +102,7 @@ def material_defaults_config(full: dict[str, Any]) -> dict[str, Any]:
         "plugins",
     )
     config = {key: copy.deepcopy(full[key]) for key in keep if key in full}
+    config["markdown_extensions"] = without_product_extension(config.get("markdown_extensions") or [])
     config["theme"] = {"name": "material"}
     return config
 
@@ -125,6 +111,10 @@ HEADER = (
     "# Generated by benchmarks/configs.py from {source}: variant ({variant}) {label}.\n"
     "# Regenerated on every benchmark run; edit the project's mkdocs.yml, not this file.\n"
 )
+
+
+def _dump(config: dict[str, Any]) -> str:
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)
 
 
 def write_variants(project: Path, corpus: Corpus, config_file: Path | None = None) -> dict[str, Path]:
@@ -136,8 +126,7 @@ def write_variants(project: Path, corpus: Corpus, config_file: Path | None = Non
     for variant, config in configs.items():
         path = corpus.root / f"mkdocs-{variant}.yml"
         text = HEADER.format(source=source, variant=variant, label=VARIANTS[variant])
-        text += yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text + _dump(config), encoding="utf-8")
         paths[variant] = path
     return paths
 
@@ -147,8 +136,6 @@ def write_project_copy(project: Path, dest: Path) -> Path:
 
     The live-preview benchmark edits a page of this copy, never a file of the project itself.
     """
-    import shutil
-
     config = load_project_config(project / "mkdocs.yml")
     for folder in (
         config.get("docs_dir", "docs"),
@@ -157,16 +144,10 @@ def write_project_copy(project: Path, dest: Path) -> Path:
         if (dest / folder).exists():
             shutil.rmtree(dest / folder)
         shutil.copytree(project / folder, dest / folder)
-    theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = _absolute(project, theme["custom_dir"])
-    if config.get("hooks"):
-        config["hooks"] = [_absolute(project, hook) for hook in config["hooks"]]
-    if config.get("watch"):
-        config["watch"] = [_absolute(project, item) for item in config["watch"]]
+    _absolute_paths(config, project)
+    # Release rules off, as in every measured build (`runner.build_env`).
+    config.setdefault("extra", {}).setdefault("health_library", {})["release"] = False
     path = dest / "mkdocs.yml"
     text = HEADER.format(source=project / "mkdocs.yml", variant="a", label="the shipped site, copied")
-    path.write_text(
-        text + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8"
-    )
+    path.write_text(text + _dump(config), encoding="utf-8")
     return path

@@ -1,20 +1,28 @@
-"""Profile one build in-process with cProfile and attribute its time to the phases of a build.
+"""Profile one build in-process and attribute its time to the phases of the product's pipeline.
 
     python -m benchmarks.profile_build --config <site>/mkdocs-a.yml --out benchmarks/output --n 1000
 
-Each function's own (self) time is attributed to a phase: Markdown conversion (python-markdown,
-pymdownx, MkDocs' link and title processors), our hooks (anything under the project's hooks/
-folder), template rendering (Jinja2 and the compiled templates), the search index, reading and
-writing files, or other. A function that belongs to no phase (a builtin such as `re.Pattern.sub`,
-`lxml`, `pydantic`, `yaml`) inherits the phases of its callers, in proportion to the time it spent
-for each caller; so time spent in lxml on behalf of our hooks counts as our hooks.
+The phases follow a page through the build: Markdown conversion (Python-Markdown, pymdownx, MkDocs'
+link processors and our extension's tree processors: FAQ, tables, references, slots, page data),
+the content policy (`content_policy.check_tree`, `check_raw_html`), readability (`readability.prose`,
+`measure`), the sanitiser (`render.finish_content`), reading and validating the front matter
+(`LibraryBuilder.read_page`), completing the library (`LibraryBuilder.complete`: cross-page checks,
+review state, the JSON-LD graphs), rendering our blocks into the page (`render.finish_page`, with
+the page's Content-Security-Policy), drawing the social cards (`social_cards.write_cards`),
+Material's templates, the search index, reading and writing files, the rest of our code (importing
+it, the MkDocs adapter, data files, sitemap, robots.txt) and other (MkDocs itself).
 
-cProfile slows Python code down unevenly, and it merges functions that share a file (python-markdown
-and Material's search both run a copy of `html.parser`), so the phase shares are also measured a
-second way, without the profiler, in a fresh process: the CPU time spent inside each phase's entry
-points (`Page.render`, `jinja2.Template.render`, each plugin's and hook's event handlers, Markdown
-processors defined in hooks/, `write_file`/`copy_file`/`File.content_string`), nested phases
-excluded. That table is the one to quote; the profile says which functions the time is spent in.
+Two measurements:
+
+1. Without the profiler, in a fresh process (`--phases-only`): the CPU time spent inside each phase's
+   entry points, wrapped for the run; a nested phase pauses the phase that called it (the content
+   policy pauses Markdown conversion, our blocks' Jinja templates pause the MkDocs event that renders
+   them). This table is the one to quote.
+2. The same build under cProfile: each function's own time is attributed to a phase by its file (and,
+   in our modules, its name); a function of no phase (a builtin, Jinja2's runtime, `nh3`, `pydantic`,
+   `yaml`, `textstat`) inherits its callers' phases in proportion to the time it spent for each. It
+   says which functions the time is spent in; cProfile slows Python code down unevenly and merges the
+   copies of `html.parser` (Python-Markdown's, the content policy's and the search plugin's).
 """
 
 from __future__ import annotations
@@ -24,7 +32,6 @@ import cProfile
 import json
 import logging
 import os
-import pstats
 import shutil
 import subprocess
 import sys
@@ -36,20 +43,104 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-MARKDOWN, HOOKS, TEMPLATES, SEARCH, FILES, OTHER = (
-    "Markdown conversion",
-    "our hooks",
-    "template rendering",
-    "search index",
-    "reading and writing files",
-    "other",
+MARKDOWN = "Markdown conversion (incl. our extension's tree processors)"
+EXTENSION = "  of which our extension's tree processors (FAQ, tables, references, page data)"
+POLICY = "content policy (content_policy.check_tree, check_raw_html)"
+READABILITY = "readability (readability.prose, measure)"
+SANITISER = "sanitiser (render.finish_content)"
+FRONT_MATTER = "front matter: read and validate (library.read_page)"
+LIBRARY = "completing the library (library.complete, incl. JSON-LD)"
+BLOCKS = "our blocks into the page (render.finish_page)"
+CARDS = "social cards (social_cards.write_cards)"
+TEMPLATES = "Material's templates"
+SEARCH = "search index"
+FILES = "reading and writing files"
+HOOKS = "our other code (imports, MkDocs adapter, data files, sitemap)"
+OTHER = "other (MkDocs itself)"
+# The rows of the tables. EXTENSION is part of MARKDOWN: its row says how much of that phase is ours.
+PHASES = (
+    MARKDOWN,
+    EXTENSION,
+    POLICY,
+    READABILITY,
+    SANITISER,
+    FRONT_MATTER,
+    LIBRARY,
+    BLOCKS,
+    CARDS,
+    TEMPLATES,
+    SEARCH,
+    FILES,
+    HOOKS,
+    OTHER,
 )
-PHASES = (MARKDOWN, HOOKS, TEMPLATES, SEARCH, FILES, OTHER)
+# The phases that add up to the whole build (EXTENSION is inside MARKDOWN).
+COUNTED = tuple(p for p in PHASES if p != EXTENSION)
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".js")
 # Page.render and the tree processors MkDocs adds to python-markdown start at this line of pages.py.
 PAGES_RENDER_LINE = 263
+# Our modules whose functions belong to one phase; the others' functions are named below or inherit.
+MODULE_PHASES = {
+    "extension.py": EXTENSION,
+    "faq.py": EXTENSION,
+    "tables.py": EXTENSION,
+    "references.py": EXTENSION,
+    "readability.py": READABILITY,
+    "social_cards.py": CARDS,
+}
+# Our modules of shared helpers (page model, YAML, JSON-LD, review state): their time follows their callers.
+INHERITING_MODULES = {
+    "front_matter.py",
+    "page_model.py",
+    "validation.py",
+    "problems.py",
+    "scaffold.py",
+    "text_source.py",
+    "page_data.py",
+    "settings.py",
+    "structured_data.py",
+    "review.py",
+    "health_aspects.py",
+    "security_policy.py",
+}
+LIBRARY_READING = {"read_page", "read_bytes"}
+LIBRARY_COMPLETING = {
+    "complete",
+    "_url_of",
+    "_check_profiles",
+    "_nav_order",
+    "_breadcrumb",
+    "_result",
+    "_topic_result",
+}
+# MkDocs' functions that render a theme template for a page (its Jinja2 calls inherit this phase).
+THEME_RENDERING = {"_build_page", "_build_template", "_build_theme_template", "_build_extra_template", "get_context"}
 
 Func = tuple[str, int, str]
+CallerStat = tuple[int, int, float, float]
+Stat = tuple[int, int, float, float, dict[Func, CallerStat]]
+
+
+def _our_phase(relative: str, name: str) -> str | None:
+    """The phase of a function in the project's hooks/ folder, by module and name (None: inherit)."""
+    module = relative.rsplit("/", 1)[-1]
+    if name == "<module>":
+        return HOOKS  # importing our modules (and the libraries they import)
+    if relative.startswith("healthpages/templates/"):
+        return BLOCKS
+    if module in MODULE_PHASES:
+        return MODULE_PHASES[module]
+    if module == "content_policy.py":
+        return SANITISER if name == "sanitize" else POLICY
+    if module == "render.py":
+        return SANITISER if name == "finish_content" else BLOCKS
+    if module == "library.py":
+        if name in LIBRARY_READING:
+            return FRONT_MATTER
+        return LIBRARY if name in LIBRARY_COMPLETING else None
+    if module in INHERITING_MODULES:
+        return None
+    return HOOKS
 
 
 def phase_of(func: Func, hooks_dir: str) -> str | None:
@@ -59,15 +150,12 @@ def phase_of(func: Func, hooks_dir: str) -> str | None:
         return None
     path = filename.replace("\\", "/")
     if path.startswith(hooks_dir):
-        return HOOKS
+        return _our_phase(path[len(hooks_dir) :], name)
     if "/mkdocs/contrib/search/" in path or "/material/plugins/search/" in path:
         return SEARCH
-    if (
-        "/jinja2/" in path
-        or path.endswith(TEMPLATE_SUFFIXES)
-        or path.endswith("/mkdocs/utils/templates.py")
-        or path.endswith("/mkdocs/utils/filters.py")
-    ):
+    if path.endswith("/mkdocs/commands/build.py") and name in THEME_RENDERING:
+        return TEMPLATES
+    if path.endswith(TEMPLATE_SUFFIXES):
         return TEMPLATES
     if (
         "/markdown/" in path
@@ -89,57 +177,69 @@ def template_of(func: Func) -> str | None:
     filename = func[0].replace("\\", "/")
     if filename.endswith(TEMPLATE_SUFFIXES):
         parts = filename.split("/")
-        # material/templates/partials/nav-item.html -> partials/nav-item.html; overrides/main.html stays.
-        for anchor in ("templates", "overrides"):
+        # .../healthpages/templates/blocks/head.html -> healthpages/blocks/head.html;
+        # .../material/templates/partials/nav-item.html -> material/partials/nav-item.html.
+        for anchor, prefix in (("templates", "material/"), ("overrides", "overrides/")):
             if anchor in parts:
                 index = len(parts) - 1 - parts[::-1].index(anchor)
-                prefix = "overrides/" if anchor == "overrides" else "material/"
+                if anchor == "templates" and index > 0 and parts[index - 1] == "healthpages":
+                    prefix = "healthpages/"
                 return prefix + "/".join(parts[index + 1 :])
         return parts[-1]
     return None
 
 
 def attribute(
-    stats: dict[Func, tuple], key: Callable[[Func], str | None], root: str
+    stats: dict[Func, Stat], key: Callable[[Func], str | None], root: str
 ) -> tuple[dict[str, float], dict[Func, dict[str, float]]]:
     """Seconds of self time per label, and each function's shares of labels.
 
-    Unlabelled functions share their callers' labels; a function nobody calls (the build itself) gets `root`.
+    A function without a label of its own takes its callers' labels, each caller weighted by the time
+    the function spent for it (callees included; else self time, else calls): time that flows down
+    through a thin wrapper or a recursive helper follows whoever called it. The shares are solved as a
+    fixed point, so recursion (copy.deepcopy, Jinja2's compiler) is followed to the code that entered
+    it. A function nobody calls (the build itself), or one reached only from such functions, gets `root`.
     """
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    memo: dict[Func, dict[str, float]] = {}
-
-    def shares(func: Func, stack: frozenset[Func]) -> dict[str, float]:
-        if func in memo:
-            return memo[func]
+    fixed: dict[Func, dict[str, float]] = {}
+    callers_of: dict[Func, list[tuple[Func, float]]] = {}
+    for func, stat in stats.items():
         own = key(func)
-        if own is not None:
-            memo[func] = {own: 1.0}
-            return memo[func]
-        callers = {c: v for c, v in stats[func][4].items() if c != func and c not in stack and c in stats}
-        result: dict[str, float] = defaultdict(float)
-        if not callers:
-            result[root] = 1.0
-        else:
-            # Weight each caller by the time this function spent for it, callees included (then self
-            # time, then calls): the time that flows down through a thin wrapper follows its callers.
-            for index in (3, 2, 1):
-                total = sum(v[index] for v in callers.values())
-                if total > 0:
-                    break
-            for caller, value in callers.items():
-                weight = value[index] / total if total > 0 else 1 / len(callers)
-                if weight:
-                    for label, share in shares(caller, stack | {func}).items():
-                        result[label] += weight * share
-        memo[func] = dict(result)
-        return memo[func]
-
+        callers = {c: v for c, v in stat[4].items() if c != func and c in stats}
+        if own is not None or not callers:
+            fixed[func] = {own if own is not None else root: 1.0}
+            continue
+        total: float = 0
+        for index in (3, 2, 1):
+            total = sum(v[index] for v in callers.values())
+            if total > 0:
+                break
+        callers_of[func] = [(c, v[index] / total if total > 0 else 1 / len(callers)) for c, v in callers.items()]
+    shares: dict[Func, dict[str, float]] = {**fixed, **{func: {} for func in callers_of}}
+    # Callers before callees (a caller's time includes its callees'), so one pass reaches down a call chain.
+    order = sorted(callers_of.items(), key=lambda item: -stats[item[0]][3])
+    for _ in range(50):  # recursion converges slowly; shares to 0.01% are plenty for a table in seconds
+        change = 0.0
+        for func, weighted in order:
+            mixed: dict[str, float] = defaultdict(float)
+            for caller, weight in weighted:
+                for label, share in shares[caller].items():
+                    mixed[label] += weight * share
+            previous = shares[func]
+            for label, share in mixed.items():
+                change = max(change, abs(share - previous.get(label, 0.0)))
+            shares[func] = dict(mixed)
+        if change < 1e-4:
+            break
+    for func in callers_of:
+        # Recursion converges slowly: the proportions are right before the sum is 1. A cycle that no
+        # labelled function enters (nothing reached it) belongs to the root.
+        total = sum(shares[func].values())
+        shares[func] = {label: share / total for label, share in shares[func].items()} if total > 0 else {root: 1.0}
     seconds: dict[str, float] = defaultdict(float)
     for func, (_, _, tottime, _, _) in stats.items():
-        for label, share in shares(func, frozenset()).items():
+        for label, share in shares[func].items():
             seconds[label] += tottime * share
-    return dict(seconds), memo
+    return dict(seconds), shares
 
 
 class PhaseTimer:
@@ -147,29 +247,45 @@ class PhaseTimer:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
-        self.stack: list[list] = []  # [phase, started]
+        self.stack: list[tuple[str, float]] = []  # (phase, started or resumed at)
 
-    def wrap(self, phase: str, function: Callable) -> Callable:
+    def enter(self, phase: str) -> None:
+        now = time.process_time()
+        if self.stack:
+            caller, since = self.stack[-1]
+            self.seconds[caller] += now - since
+        self.stack.append((phase, now))
+
+    def leave(self) -> None:
+        now = time.process_time()
+        phase, since = self.stack.pop()
+        self.seconds[phase] += now - since
+        if self.stack:
+            self.stack[-1] = (self.stack[-1][0], now)
+
+    def wrap(self, phase: str | Callable[..., str], function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function`, timed as `phase` (or as the phase `phase(*args)` names for this call)."""
+
         def timed(*args: Any, **kwargs: Any) -> Any:
-            now = time.process_time()
-            if self.stack:
-                top = self.stack[-1]
-                self.seconds[top[0]] += now - top[1]
-            self.stack.append([phase, now])
+            self.enter(phase if isinstance(phase, str) else phase(*args))
             try:
                 return function(*args, **kwargs)
             finally:
-                done = time.process_time()
-                finished = self.stack.pop()
-                self.seconds[finished[0]] += done - finished[1]
-                if self.stack:
-                    self.stack[-1][1] = done
+                self.leave()
 
-        timed.__wrapped__ = function  # type: ignore[attr-defined]
         return timed
 
+    def patch(self, owner: object, name: str, phase: str | Callable[..., str]) -> None:
+        """Replace `owner.name` (a function, method or property) by its timed version, for this process."""
+        current = vars(owner)[name] if isinstance(owner, type) else getattr(owner, name)
+        if isinstance(current, property):
+            assert current.fget is not None
+            setattr(owner, name, property(self.wrap(phase, current.fget), current.fset))
+        else:
+            setattr(owner, name, self.wrap(phase, current))
 
-def _plugin_phase(method: Callable, hooks_dir: str) -> str:
+
+def _plugin_phase(method: Callable[..., Any], hooks_dir: str) -> str:
     code = getattr(getattr(method, "__func__", method), "__code__", None)
     filename = (code.co_filename if code else "").replace("\\", "/")
     if filename.startswith(hooks_dir):
@@ -179,10 +295,43 @@ def _plugin_phase(method: Callable, hooks_dir: str) -> str:
     return OTHER
 
 
-def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
-    """Build once without the profiler, timing each phase's entry points (CPU seconds)."""
+def _patch_product(timer: PhaseTimer) -> None:
+    """Time the product's entry points: each phase of the pipeline that runs inside an MkDocs event."""
     import jinja2
     import markdown
+
+    from healthpages import content_policy, library, readability, render
+    from healthpages.engines import mkdocs as engine
+
+    timer.patch(library.LibraryBuilder, "read_page", FRONT_MATTER)
+    timer.patch(library.LibraryBuilder, "complete", LIBRARY)
+    timer.patch(content_policy, "check_tree", POLICY)
+    timer.patch(content_policy, "check_raw_html", POLICY)
+    timer.patch(readability, "prose", READABILITY)
+    timer.patch(readability, "measure", READABILITY)
+    # The MkDocs adapter imported these by name: its names are the ones the build calls.
+    for module in (render, engine):
+        timer.patch(module, "finish_content", SANITISER)
+    for name in ("finish_page", "finish_not_found"):
+        timer.patch(engine, name, BLOCKS)
+    timer.patch(engine, "write_cards", CARDS)
+
+    # Our blocks are Jinja2 templates too, rendered by our own environment inside finish_page.
+    def template_phase(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        return BLOCKS if template.environment is render._ENV else TEMPLATES
+
+    timer.patch(jinja2.Template, "render", template_phase)
+    # The extension's processors run inside Markdown conversion (Page.render).
+    kinds = (markdown.treeprocessors.Treeprocessor, markdown.preprocessors.Preprocessor)
+    for module in list(sys.modules.values()):
+        if module is not None and module.__name__.startswith("healthpages."):
+            for value in list(vars(module).values()):
+                if isinstance(value, type) and issubclass(value, kinds) and "run" in vars(value):
+                    timer.patch(value, "run", EXTENSION)
+
+
+def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
+    """Build once without the profiler, timing each phase's entry points (CPU seconds)."""
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -191,31 +340,20 @@ def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
     from mkdocs.structure.pages import Page
 
     timer = PhaseTimer()
-    # Importing the hook modules (and pydantic, lxml, phonenumbers with them) is part of our hooks' cost.
-    Hooks._load_hook = timer.wrap(HOOKS, Hooks._load_hook)
-    Page.render = timer.wrap(MARKDOWN, Page.render)
-    jinja2.Template.render = timer.wrap(TEMPLATES, jinja2.Template.render)
-    utils.write_file = timer.wrap(FILES, utils.write_file)
-    utils.copy_file = timer.wrap(FILES, utils.copy_file)
-    File.content_string = property(timer.wrap(FILES, File.content_string.fget), File.content_string.fset)
+    # Importing the hook modules (and pydantic, nh3 and the rest with them) is part of our code's cost.
+    timer.patch(Hooks, "_load_hook", HOOKS)
+    timer.patch(Page, "render", MARKDOWN)
+    timer.patch(utils, "write_file", FILES)
+    timer.patch(utils, "copy_file", FILES)
+    timer.patch(File, "content_string", FILES)
     site_dir = tempfile.mkdtemp(prefix="bench-phases-")
     start = time.process_time()
     wall = time.perf_counter()
     try:
         config = load_config(str(config_file), site_dir=site_dir)
+        _patch_product(timer)  # after load_config, which imports the extension's modules
         for event, methods in config.plugins.events.items():
             config.plugins.events[event] = [timer.wrap(_plugin_phase(m, hooks_dir), m) for m in methods]
-        # Markdown processors that hooks add (the FAQ tree processor) run inside Markdown conversion.
-        kinds = (
-            markdown.treeprocessors.Treeprocessor,
-            markdown.preprocessors.Preprocessor,
-            markdown.postprocessors.Postprocessor,
-        )
-        for module in list(sys.modules.values()):
-            if (getattr(module, "__file__", "") or "").replace("\\", "/").startswith(hooks_dir):
-                for value in list(vars(module).values()):
-                    if isinstance(value, type) and issubclass(value, kinds) and "run" in vars(value):
-                        value.run = timer.wrap(HOOKS, vars(value)["run"])
         config.plugins.on_startup(command="build", dirty=False)
         build(config)
         config.plugins.on_shutdown()
@@ -224,13 +362,17 @@ def time_phases(config_file: Path, hooks_dir: str) -> dict[str, Any]:
     total = time.process_time() - start
     seconds = dict(timer.seconds)
     seconds[OTHER] = seconds.get(OTHER, 0.0) + total - sum(timer.seconds.values())
+    seconds[MARKDOWN] = seconds.get(MARKDOWN, 0.0) + seconds.get(EXTENSION, 0.0)
     return {
         "cpu_seconds": round(total, 2),
         "wall_seconds": round(time.perf_counter() - wall, 2),
-        "phases": {
-            p: {"seconds": round(seconds.get(p, 0.0), 2), "share": round(seconds.get(p, 0.0) / total, 4)}
-            for p in PHASES
-        },
+        "phases": _phase_table(seconds, total),
+    }
+
+
+def _phase_table(seconds: dict[str, float], total: float) -> dict[str, dict[str, float]]:
+    return {
+        p: {"seconds": round(seconds.get(p, 0.0), 2), "share": round(seconds.get(p, 0.0) / total, 4)} for p in PHASES
     }
 
 
@@ -249,9 +391,14 @@ def describe(func: Func) -> tuple[str, str]:
     return name, f"{path}:{line}"
 
 
-def analyse(stats: dict[Func, tuple], hooks_dir: str, wall_seconds: float, top: int = 10) -> dict[str, Any]:
+def _main_phase(shares: dict[str, float]) -> str:
+    return max(shares.items(), key=lambda item: item[1])[0]
+
+
+def analyse(stats: dict[Func, Stat], hooks_dir: str, wall_seconds: float, top: int = 10) -> dict[str, Any]:
     phases, shares = attribute(stats, lambda f: phase_of(f, hooks_dir), OTHER)
     total = sum(phases.values())
+    phases[MARKDOWN] = phases.get(MARKDOWN, 0.0) + phases.get(EXTENSION, 0.0)
     expensive = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:top]
     top_functions = []
     for func, (_, nc, tottime, cumtime, _) in expensive:
@@ -260,7 +407,7 @@ def analyse(stats: dict[Func, tuple], hooks_dir: str, wall_seconds: float, top: 
             {
                 "function": name,
                 "where": where,
-                "phase": max(shares[func], key=shares[func].get),
+                "phase": _main_phase(shares[func]),
                 "self_s": round(tottime, 3),
                 "cumulative_s": round(cumtime, 3),
                 "calls": nc,
@@ -280,9 +427,7 @@ def analyse(stats: dict[Func, tuple], hooks_dir: str, wall_seconds: float, top: 
     return {
         "wall_seconds_under_profiler": round(wall_seconds, 2),
         "profiled_seconds": round(total, 2),
-        "phases": {
-            p: {"seconds": round(phases.get(p, 0.0), 2), "share": round(phases.get(p, 0.0) / total, 4)} for p in PHASES
-        },
+        "phases": _phase_table(phases, total),
         "top_functions": top_functions,
         "entry_points": entry_points,
         "templates": {
@@ -299,15 +444,16 @@ def markdown(result: dict[str, Any], n: int) -> str:
         "Phases: CPU seconds inside each phase's entry points in a build without the profiler "
         f"({result['timing']['cpu_seconds']} s CPU, {result['timing']['wall_seconds']} s wall), and the same "
         f"phases attributed from the cProfile run ({result['wall_seconds_under_profiler']} s wall under the "
-        "profiler, which slows Python code down unevenly).",
+        "profiler, which slows Python code down unevenly). The indented row is part of the row above it.",
         "",
         "| phase | CPU s, no profiler | share | cProfile s (attributed) | share |",
         "|---|---:|---:|---:|---:|",
     ]
     for phase, value in result["phases"].items():
         timed = result["timing"]["phases"][phase]
+        label = phase.replace("  of which", "&nbsp;&nbsp;of which")
         lines.append(
-            f"| {phase} | {timed['seconds']:.2f} | {timed['share']:.1%} | {value['seconds']:.2f} | "
+            f"| {label} | {timed['seconds']:.2f} | {timed['share']:.1%} | {value['seconds']:.2f} | "
             f"{value['share']:.1%} |"
         )
     lines += ["", "## The ten most expensive functions (self time), grouped by phase", ""]
@@ -316,7 +462,7 @@ def markdown(result: dict[str, Any], n: int) -> str:
         if not rows:
             continue
         lines += [
-            f"### {phase}",
+            f"### {phase.strip()}",
             "",
             "| function | where | self s | cumulative s | calls |",
             "|---|---|---:|---:|---:|",
@@ -334,7 +480,8 @@ def markdown(result: dict[str, Any], n: int) -> str:
     ]
     for phase, rows in result["entry_points"].items():
         lines += [
-            f"| {phase} | `{r['function']}` | {r['where']} | {r['cumulative_s']:.2f} | {r['calls']:,} |" for r in rows
+            f"| {phase.strip()} | `{r['function']}` | {r['where']} | {r['cumulative_s']:.2f} | {r['calls']:,} |"
+            for r in rows
         ]
     lines += [
         "",
@@ -345,6 +492,14 @@ def markdown(result: dict[str, Any], n: int) -> str:
     ]
     lines += [f"| {name} | {v['seconds']:.2f} | {v['share']:.1%} |" for name, v in result["templates"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _stats(profiler: cProfile.Profile) -> dict[Func, Stat]:
+    profiler.create_stats()
+    return {
+        func: (cc, nc, tt, ct, {caller: (a, b, c, d) for caller, (a, b, c, d) in callers.items()})
+        for func, (cc, nc, tt, ct, callers) in profiler.stats.items()
+    }
 
 
 def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, Any]:
@@ -388,8 +543,7 @@ def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, 
     wall = time.perf_counter() - start
     prof = out / f"profile-n{n}.prof"
     profiler.dump_stats(prof)
-    stats = pstats.Stats(str(prof)).stats  # type: ignore[attr-defined]
-    result = analyse(stats, hooks, wall)
+    result = analyse(_stats(profiler), hooks, wall)
     result.update(n=n, prof_file=prof.name, timing=timing)
     (out / f"profile-n{n}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (out / f"profile-n{n}.md").write_text(markdown(result, n), encoding="utf-8")
@@ -397,7 +551,7 @@ def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--n", type=int, required=True)

@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ FRONT_MATTER_END = re.compile(r"\A---\n.*?\n---\n", re.S)
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass
@@ -43,13 +45,13 @@ class ServerLog:
     lines: list[tuple[float, str]] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def follow(self, stream) -> None:
+    def follow(self, stream: Iterable[str]) -> None:
         for line in stream:
             with self.changed:
                 self.lines.append((time.perf_counter(), line.rstrip()))
                 self.changed.notify_all()
 
-    def wait_for(self, text: str, after: float, timeout: float, process: subprocess.Popen) -> float | None:
+    def wait_for(self, text: str, after: float, timeout: float, process: subprocess.Popen[str]) -> float | None:
         """Time of the first line containing `text` that arrived after `after`, or None on timeout/exit."""
         deadline = time.perf_counter() + timeout
         with self.changed:
@@ -71,7 +73,8 @@ class ServerLog:
 
 def fetch(url: str, timeout: float) -> str:
     with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode("utf-8", "replace")
+        body: bytes = response.read()
+    return body.decode("utf-8", "replace")
 
 
 def _edited(original: str, marker: str) -> str:
@@ -80,7 +83,7 @@ def _edited(original: str, marker: str) -> str:
     return original[:cut] + f"\nEdited by the build benchmark: {marker}.\n" + original[cut:]
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[str]) -> None:
     """Ctrl-C first (so serve removes its temporary site folder), then kill."""
     if process.poll() is not None:
         return

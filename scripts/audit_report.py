@@ -39,7 +39,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             if not self.path.split("?", 1)[0].endswith("/"):
@@ -217,7 +217,7 @@ class Server:
                 "--directory",
                 str(self.directory),
             ]
-        self.proc = subprocess.Popen(
+        proc = self.proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -225,8 +225,10 @@ class Server:
             text=True,
             start_new_session=True,
         )
+        stdout = proc.stdout
+        assert stdout is not None  # stdout=PIPE
         line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
+        reader = threading.Thread(target=lambda: line.append(stdout.readline()), daemon=True)
         reader.start()
         reader.join(timeout)
         match = re.search(r"port (\d+)", line[0]) if line else None
@@ -235,7 +237,7 @@ class Server:
             raise AuditError(f"the local server for {self.directory} did not start within {timeout:.0f} s")
         self.port = int(match.group(1))
         # Drain the rest of stdout so the server never blocks on a full pipe.
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+        threading.Thread(target=lambda: [None for _ in stdout], daemon=True).start()
         base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + timeout
         while True:
@@ -245,7 +247,7 @@ class Server:
                         return base
             except (urllib.error.URLError, OSError):
                 pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
+            if time.monotonic() > deadline or proc.poll() is not None:
                 self.stop()
                 raise AuditError(f"the local server on port {self.port} does not answer")
             time.sleep(0.2)
@@ -384,7 +386,8 @@ class Result:
         return None if value is None else round(value * 100)
 
     def numeric(self, audit: str) -> float | None:
-        return self.report["audits"].get(audit, {}).get("numericValue")
+        value = self.report["audits"].get(audit, {}).get("numericValue")
+        return None if value is None else float(value)
 
 
 def lighthouse_command(lighthouse: Path, url: str, output: Path) -> list[str]:
@@ -441,7 +444,7 @@ def run_lighthouse(
                 elif not output.is_file():
                     problem = "no report written"
                 else:
-                    report = json.loads(output.read_text(encoding="utf-8"))
+                    report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
                     error = report.get("runtimeError")
                     if error and error.get("code") not in (None, "NO_ERROR"):
                         problem = f"{error.get('code')}: {error.get('message')}"

@@ -6,14 +6,26 @@ Timing figures are never asserted: they depend on the machine and on what else i
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import markdown
 import pytest
+import yaml
+from mkdocs.config import load_config
 
+from healthpages.library import LibraryBuilder
+from healthpages.page_data import take_page_data
+from healthpages.page_model import TopicPage
+from healthpages.settings import read_settings
+from healthpages.site_data import load_site_data
 from sitebuild import ROOT
+
+# The product's Markdown extension, as mkdocs.yml lists it.
+EXTENSION = "healthpages.extension"
 
 ROW_KEYS = {"n", "variant", "pages", "runs", "median_s", "ms_per_page", "median_cpu_s", "peak_mb", "warnings"}
 
@@ -60,62 +72,89 @@ def test_smoke_run_writes_table_and_plot(smoke: Path) -> None:
     for text in (
         "| N | variant | median s | ms/page |",
         "| 20 | (a) full",
-        "| 20 | (b) no hooks",
+        "| 20 | (b) no hooks, no extension",
         "| 20 | (c) Material defaults",
-        "| N | a/b (hooks' cost) | a/c",
+        "| N | a/b (our code's cost) | a/c",
     ):
         assert text in table
     assert (smoke / "ms_per_page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_the_three_configurations_differ_as_named(smoke: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(ROOT))
-    from benchmarks.configs import load_project_config
-
+def test_the_three_configurations_differ_as_named(smoke: Path) -> None:
+    # MkDocs itself reads the variants and the project's mkdocs.yml: what each build will really use.
     site = smoke / "corpus" / "n20"
-    full, no_hooks, material = (load_project_config(site / f"mkdocs-{v}.yml") for v in "abc")
-    project = load_project_config(ROOT / "mkdocs.yml")
-    # (a) is the project's configuration with absolute paths, (b) the same without hooks.
-    assert full["hooks"] == [str(ROOT / hook) for hook in project["hooks"]]
-    assert full["theme"]["custom_dir"] == no_hooks["theme"]["custom_dir"] == str(ROOT / project["theme"]["custom_dir"])
-    assert full["theme"]["features"] == project["theme"]["features"]
-    assert "hooks" not in no_hooks and {k: v for k, v in full.items() if k != "hooks"} == no_hooks
-    # (c) is Material's defaults: no custom_dir, no hooks, no features.
-    assert material["theme"] == {"name": "material"} and "hooks" not in material
-    # All three share the project's Markdown extensions and a fixed "today".
-    assert (
-        full["markdown_extensions"]
-        == no_hooks["markdown_extensions"]
-        == material["markdown_extensions"]
-        == project["markdown_extensions"]
-    )
-    assert full["extra"]["health_library"]["today"] == "2026-11-21"
+    project = load_config(str(ROOT / "mkdocs.yml"))
+    full, no_hooks, material = (load_config(str(site / f"mkdocs-{v}.yml")) for v in "abc")
+    assert EXTENSION in project.markdown_extensions  # otherwise (b) would drop nothing of ours
+
+    # (a) is the project's configuration: its hook file, its overrides and features, its extensions.
+    written = yaml.safe_load((site / "mkdocs-a.yml").read_text())
+    assert written["hooks"] == [str(ROOT / "hooks" / "health_library.py")]
+    assert full.theme.custom_dir == str(ROOT / "overrides")
+    assert full.theme["features"] == project.theme["features"] != []
+    assert (full.markdown_extensions, full.mdx_configs) == (project.markdown_extensions, project.mdx_configs)
+    assert written["extra"]["health_library"]["today"] == "2026-11-21"
+    assert written["extra"]["health_library"]["release"] is False
+
+    # (b) is the same without our code: no hooks and no extension, everything else as in (a).
+    ours_dropped = [name for name in project.markdown_extensions if name != EXTENSION]
+    assert len(ours_dropped) == len(project.markdown_extensions) - 1
+    assert "hooks" not in yaml.safe_load((site / "mkdocs-b.yml").read_text())
+    assert no_hooks.markdown_extensions == ours_dropped
+    assert no_hooks.theme.custom_dir == str(ROOT / "overrides")
+    assert no_hooks.theme["features"] == project.theme["features"]
+
+    # (c) is Material's defaults: no custom_dir, no hooks, no features, the same extensions as (b).
+    assert yaml.safe_load((site / "mkdocs-c.yml").read_text())["theme"] == {"name": "material"}
+    assert material.theme.custom_dir is None and material.theme["features"] == []
+    assert material.markdown_extensions == ours_dropped
 
 
-def test_corpus_is_deterministic_and_passes_the_page_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corpus_is_deterministic_and_passes_the_build_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.corpus import BENCH_TODAY, generate
-    from healthpages.library import LibraryBuilder
-    from healthpages.page_model import TopicPage
-    from healthpages.settings import read_settings
-    from healthpages.site_data import load_site_data
 
     first = generate(tmp_path / "one", 60, ROOT, section_size=25)
-    second = generate(tmp_path / "two", 60, ROOT, section_size=25)
+    # Generated again in another process with another hash seed: set or dict order must not leak in.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from benchmarks.corpus import generate; "
+            "generate(Path(sys.argv[1]), 60, Path(sys.argv[2]), section_size=25)",
+            str(tmp_path / "two"),
+            str(ROOT),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+        check=True,
+        timeout=120,
+    )
+    second = tmp_path / "two" / "docs"
     files = sorted(p.relative_to(first.docs_dir) for p in first.docs_dir.rglob("*.md"))
-    assert files == sorted(p.relative_to(second.docs_dir) for p in second.docs_dir.rglob("*.md"))
-    assert all((first.docs_dir / f).read_bytes() == (second.docs_dir / f).read_bytes() for f in files)
+    assert len(files) == 63  # 60 topics + home, A to Z, experts
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*.md"))
+    assert all((first.docs_dir / f).read_bytes() == (second / f).read_bytes() for f in files)
     assert [len(members) for _, _, members in first.sections] == [25, 25, 10]
 
+    # Every page passes what the build checks: front matter, then the body's conversion (FAQ shape,
+    # content policy, reading age), with the project's own Markdown extensions.
     settings = replace(read_settings(ROOT / "mkdocs.yml"), docs_dir=first.docs_dir, today=BENCH_TODAY)
     builder = LibraryBuilder(settings, load_site_data(first.root / "data"), frozenset(f.as_posix() for f in files))
-    for topic in first.topics:
-        text = (first.docs_dir / topic.src_path).read_text()
-        record = builder.read_page(topic.src_path, text)
-        assert builder.problems == [], topic.src_path
-        assert record is not None and isinstance(record.model, TopicPage)
-        expected = "draft" if record.model.is_pregnancy_page else "reviewed"
-        assert record.model.review.status == expected
-        assert record.model.when_to_get_help.tiers
-        assert record.source.body.count("\n### ") == 5
-        assert text.count("[^ref") >= 10  # 5 citations + 5 definitions
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    statuses = []
+    for path in files:
+        text = (first.docs_dir / path).read_text()
+        record = builder.read_page(path.as_posix(), text)
+        assert record is not None, builder.problems
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        _, data = take_page_data(md.convert(record.source.body))
+        builder.add_conversion(path.as_posix(), data)
+        assert builder.problems == [], path
+        if isinstance(record.model, TopicPage):
+            assert data is not None and len(data.faq) == 5, path
+            assert text.count("[^ref") >= 10  # 5 citations + 5 definitions
+            statuses.append((path.parts[1], record.model.review.status))
+    # The first section (25 pages) is pregnancy: drafts, as no reviewer of the practice covers obstetrics.
+    assert sorted(set(statuses)) == [("fertility", "reviewed"), ("periods", "reviewed"), ("pregnancy", "draft")]
+    assert [folder for folder, _ in statuses].count("pregnancy") == 25

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 
 from healthpages import scaffold, spelling
@@ -102,9 +103,17 @@ class Library:
             groups.setdefault(result.model.title[:1].upper(), []).append(result)
         return list(groups.items())
 
+    @cached_property
+    def _site_pages(self) -> Mapping[str, PageResult]:
+        """The first page of each kind, found once: every topic page links to the editorial policy."""
+        pages: dict[str, PageResult] = {}
+        for result in self.results.values():
+            pages.setdefault(result.model.page_type, result)
+        return MappingProxyType(pages)
+
     def page_of_type(self, page_type: str) -> PageResult | None:
         """The site page of a kind (the editorial policy, the contact page), if the site has one."""
-        return next((r for r in self.results.values() if getattr(r.model, "page_type", None) == page_type), None)
+        return self._site_pages.get(page_type)
 
     def absolute(self, url: str) -> str:
         return self.settings.site_url + url

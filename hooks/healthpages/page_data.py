@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 DATA_ATTRIBUTE = "data-health-page"
@@ -69,7 +69,8 @@ class ConversionData:
 
     def to_json(self) -> str:
         """JSON for an HTML attribute: with &, < and > written as \\u escapes, no entity can be misread."""
-        text = json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # `vars` gives each dataclass's fields in order, as `asdict` would, without its deep copies.
+        text = json.dumps(self, default=vars, ensure_ascii=False, separators=(",", ":"))
         return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     @classmethod
