@@ -31,6 +31,7 @@ serve-dirty: $(BUILD_STAMP)
 
 ## Run the whole test suite: lint, types, workflow audit, then pytest (installs Debian's chromium when missing)
 test: $(DEV_STAMP) browser
+	BIN=$(BIN) scripts/lint
 	$(BIN)/python -m pytest
 
 ## Lint and format check (ruff), types (mypy) and the GitHub workflows (zizmor)
