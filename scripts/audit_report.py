@@ -1,7 +1,8 @@
 """Page-speed audit: Lighthouse (mobile) on every topic page and three site pages, ours and Material's defaults.
 
 Run through `make audit` (or `scripts/audit`), which installs the pinned Lighthouse with `npm ci`
-and then runs this module with the project's Python (it needs MkDocs; everything else is stdlib).
+and then runs this module with the project's Python (it needs MkDocs and the product's
+`healthpages.chromium`; everything else is stdlib).
 
 Steps: build our site with `mkdocs build --strict` and a "Material default" site from the same
 docs/ (theme material, no custom_dir, no hooks, no extra CSS) into a temporary folder; serve each
@@ -41,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from healthpages.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 Pages = list[tuple[str, str, str]]  # (label, path, file slug)
@@ -63,16 +66,8 @@ CATEGORIES: list[tuple[str, str]] = [
     ("seo", "SEO"),
 ]
 
-# Headless Chromium that never talks to Google's services and never downloads anything.
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Headless, and offline as every Chromium the product starts.
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 
 PERFORMANCE_TARGET = 98
 TARGETS = (
@@ -413,7 +408,7 @@ def run_lighthouse(
         scratch = Path(tempfile.mkdtemp(prefix="lh-", dir=work))
         env = dict(os.environ)
         env["TMPDIR"] = str(scratch)
-        env.setdefault("CHROME_PATH", "/usr/bin/chromium")
+        env.setdefault("CHROME_PATH", str(CHROMIUM))
         output.unlink(missing_ok=True)
         proc = subprocess.Popen(
             lighthouse_command(lighthouse, url, output),
@@ -666,7 +661,7 @@ def audit(args: argparse.Namespace) -> int:
     lighthouse = Path(args.lighthouse)
     if not lighthouse.exists():
         raise AuditError(f"{lighthouse} is missing: run `npm ci` in {ROOT} (scripts/audit does)")
-    chrome = os.environ.setdefault("CHROME_PATH", "/usr/bin/chromium")
+    chrome = os.environ.setdefault("CHROME_PATH", str(CHROMIUM))
     if not os.access(chrome, os.X_OK):
         raise AuditError(f"no Chromium at {chrome}: run scripts/ensure-chromium (or apt-get install chromium)")
     output = (ROOT / args.output) if not Path(args.output).is_absolute() else Path(args.output)

@@ -101,7 +101,15 @@ def test_medical_pages_have_disclaimer_and_contact_and_others_do_not(shipped_sit
         if is_topic:
             contact = document.xpath("//section[@class='health-contact']")
             assert contact, path
-            assert contact[0].xpath(".//a/@href[starts-with(., 'tel:')]") == [shipped_phone_link()]
+            phones = contact[0].xpath(".//a/@href[starts-with(., 'tel:')]")
+            if contact[0].xpath("h2[normalize-space()='Who to contact']"):
+                # A pregnancy page: the maternity unit first, and no private booking line (review CI-10).
+                first = " ".join(contact[0].xpath("string(p[@class='health-contact__first'])").split())
+                assert "maternity unit" in first, path
+                assert shipped_phone_link() not in document.xpath("//article//a/@href"), path
+                assert not contact[0].xpath(".//*[contains(@class, 'health-contact__card')]"), path
+            else:
+                assert phones == [shipped_phone_link()], path
             # Consistent help: the contact block follows the disclaimer at the end of the article.
             blocks = [e.get("class") for e in document.xpath("//article/*[@class]")][-3:]
             assert blocks == ["health-disclaimer", "health-contact", "health-review"], path

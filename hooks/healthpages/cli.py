@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from healthpages import review_queue
+from healthpages.chromium import CHROMIUM
 from healthpages.engines.mkdocs import check_build, serve
 from healthpages.finish import finish_site
-from healthpages.leaflets import CHROMIUM, write_leaflets
+from healthpages.leaflets import write_leaflets
 from healthpages.library import docs_page_paths
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.published import write_published

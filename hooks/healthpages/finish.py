@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from healthpages.docs_policy import docs_problems
-from healthpages.library import Library, LibraryBuilder
+from healthpages.library import Library, LibraryBuilder, docs_page_paths
 from healthpages.page_data import END_SLOT, TOP_SLOT, take_page_data
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.render import finish_content, finish_not_found, finish_page
@@ -41,11 +41,7 @@ def read_library(settings: SiteSettings) -> LibraryBuilder:
     if problems:
         raise ProblemsFound(problems)
     builder = LibraryBuilder(settings, load_site_data(settings.data_dir), frozenset())
-    paths = sorted(
-        p.relative_to(settings.docs_dir).as_posix()
-        for p in settings.docs_dir.rglob("*.md")
-        if not any(part.startswith(".") for part in p.relative_to(settings.docs_dir).parts)
-    )
+    paths = sorted(docs_page_paths(settings))
     builder.pages = frozenset(paths)
     builder.nav = settings.nav or _nav_from_files(paths)
     for src_path in paths:

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from healthpages.chromium import CHROMIUM, CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, PdfMargins
 
-CHROMIUM = Path("/usr/bin/chromium")
 # The link every topic page carries when leaflets are on; its address is the PDF's, relative to the page.
 _LEAFLET_LINK = re.compile(r'<p class="health-leaflet"><a href="([^"]+\.pdf)"')
 # Room on each printed page for the header and the footer (with its QR code).
@@ -155,7 +156,7 @@ def write_leaflets(site_dir: Path, chromium: Path = CHROMIUM) -> list[Path]:
     from playwright.sync_api import sync_playwright  # the test and tooling stack (requirements-dev.txt)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS))
         try:
             return print_leaflets(browser, site_dir)
         finally:

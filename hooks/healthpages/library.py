@@ -478,7 +478,13 @@ def uk_date(day: date | None) -> str:
 
 
 def docs_page_paths(settings: SiteSettings) -> frozenset[str]:
-    """Every Markdown page in docs/, as docs paths (for commands that run without an engine)."""
-    return frozenset(
-        p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md") if not p.is_symlink()
-    )
+    """Every Markdown page in docs/, as docs paths (for commands that run without an engine).
+
+    As the engines see docs/: hidden files and folders (a name starting with ".") are left out, and so
+    are symbolic links, which the build refuses (`docs_policy`)."""
+    found = set()
+    for path in settings.docs_dir.rglob("*.md"):
+        relative = path.relative_to(settings.docs_dir)
+        if not path.is_symlink() and not any(part.startswith(".") for part in relative.parts):
+            found.add(relative.as_posix())
+    return frozenset(found)

@@ -31,18 +31,10 @@ from playwright.sync_api import (
 )
 
 from browser_site import LAYOUT_WIDTHS, VIEWPORTS, OpenedPage, serve
+from healthpages.chromium import CHROMIUM, CHROMIUM_ARGS
 from sitebuild import ROOT, build_site
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Pages opened by the running test, for the screenshots taken when it fails.
 _OPEN_PAGES = pytest.StashKey[list[Page]]()
@@ -80,7 +72,7 @@ def chromium(playwright_instance: Playwright) -> Iterator[Browser]:
             "(or `apt-get install chromium` as root); Playwright's own browser download is not used.",
             pytrace=False,
         )
-    browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
     try:
         yield browser
     finally:
