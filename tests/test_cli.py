@@ -126,6 +126,26 @@ def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> 
     # The scaffold is valid YAML: `check` names fields to fill in, never a syntax error.
     check = run_cli(fixture_site, "check", "--quiet")
     assert "YAML syntax error" not in check.stdout and "vulval-pain-vulvodynia.md" in check.stdout
+    # Left unfilled (and listed in the navigation), it fails `check` and the strict build alike, with the
+    # file and line of each stand-in text.
+    config = fixture_site / "mkdocs.yml"
+    nav_line = "      - conditions/draft.md\n"
+    config.write_text(config.read_text().replace(nav_line, nav_line + "      - conditions/vulval-pain-vulvodynia.md\n"))
+    check = run_cli(fixture_site, "check", "--quiet")
+    unfilled = [line for line in check.stdout.splitlines() if "still holds the text from the page template" in line]
+    assert check.returncode == 1 and unfilled, check.stdout
+    assert all(line.startswith("docs/conditions/vulval-pain-vulvodynia.md:") for line in unfilled), unfilled
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(fixture_site / "out")],
+        cwd=fixture_site,
+        env={"PATH": "/usr/bin:/bin", "HEALTHPAGES_TODAY": "2026-11-21", "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode != 0
+    for line in unfilled:
+        assert line in build.stderr, (line, build.stderr)
     # A second `new` refuses to overwrite the editor's work.
     assert run_cli(fixture_site, "new", "Vulval pain (vulvodynia)").returncode == 1
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from healthpages.front_matter import PageSource
 from healthpages.problems import Problem, ProblemsFound
 from healthpages.settings import SiteSettings
+from healthpages.site_data import load_site_data
 
 TEMPLATE = Path(__file__).with_name("templates") / "topic_page.md"
 # The scaffold's stand-in texts all start with one of these.
@@ -65,7 +66,13 @@ def new_page(settings: SiteSettings, title: str, path: Path | None, today: date)
     if target.exists():
         raise ProblemsFound([Problem(settings.shown(target), 1, "already exists; choose another title or --path")])
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
-    text = TEMPLATE.read_text(encoding="utf-8").replace("{{title}}", quoted).replace("{{today}}", today.isoformat())
+    clinic = load_site_data(settings.data_dir).practice.default_clinic  # the site's own, never another site's
+    text = (
+        TEMPLATE.read_text(encoding="utf-8")
+        .replace("{{title}}", quoted)
+        .replace("{{today}}", today.isoformat())
+        .replace("{{clinic}}", clinic)
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
