@@ -118,16 +118,14 @@ def test_disclaimer_review_line_and_contact_are_visible(open_page: Callable[...,
     contact = page.locator(".health-contact")
     expect(contact).to_be_visible()
 
-    phone_links = contact.locator("a[href^='tel:']")
-    expect(phone_links).to_have_count(1)
-    assert phone_links.get_attribute("href") == CLINIC_PHONE_E164
-    expect(phone_links).to_be_visible()
-    # A pregnancy page's call link under the title dials 999 (the practice's line is not for a problem in a
-    # pregnancy: the contact block says so); every other tel: link dials the practice.
+    # The lead page is a pregnancy page: its contact block sends readers to their maternity unit and 999, and
+    # offers no private booking line (clinical review CI-10); the call link under the title dials 999.
+    expect(contact).to_contain_text("maternity unit")
+    expect(contact.locator("a[href^='tel:']")).to_have_count(0)
     assert page.eval_on_selector_all("a[href^='tel:']", "links => links.map(a => a.getAttribute('href'))") == [
-        "tel:999",
-        CLINIC_PHONE_E164,
+        "tel:999"
     ]
+    assert CLINIC_PHONE_E164 not in page.content()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -150,6 +148,22 @@ def test_search_finds_the_page_by_incompetent_cervix(open_page: Callable[..., Op
     assert TOPIC_PAGE in hrefs, f"search results link to {hrefs}"
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_gynaecology_page_offers_the_practice_line_it_names(
+    open_page: Callable[..., OpenedPage], viewport: str
+) -> None:
+    page = open_page("/conditions/endometriosis/", viewport).page
+    phone_links = page.locator(".health-contact a[href^='tel:']")
+    expect(phone_links).to_have_count(1)
+    assert phone_links.get_attribute("href") == CLINIC_PHONE_E164
+    expect(phone_links).to_be_visible()
+    # The call link under the title dials the same line.
+    assert page.eval_on_selector_all("a[href^='tel:']", "links => links.map(a => a.getAttribute('href'))") == [
+        CLINIC_PHONE_E164,
+        CLINIC_PHONE_E164,
+    ]
+
+
 def test_printing_hides_navigation_and_keeps_content_answers_references_and_help(
     open_page: Callable[..., OpenedPage],
 ) -> None:
@@ -169,7 +183,7 @@ def test_printing_hides_navigation_and_keeps_content_answers_references_and_help
         expect(answer).to_be_visible()
     for kept in (".footnote", "#page-review", ".health-disclaimer", ".health-contact"):
         expect(page.locator(kept)).to_be_visible()
-    expect(page.locator(".health-contact a[href^='tel:']")).to_be_visible()
+    expect(page.locator(".health-contact")).to_contain_text("maternity unit")
 
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF-")
