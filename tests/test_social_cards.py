@@ -6,11 +6,12 @@ import hashlib
 import subprocess
 import sys
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from healthpages.social_cards import CARD_SIZE, Card, card_path, draw_card, title_lines
+from healthpages.social_cards import CARD_SIZE, Card, card_path, draw_card, title_lines, write_cards
 from sitebuild import ROOT
 
 # Columns: the page's URL relative to the site's root, where its card goes.
@@ -50,3 +51,15 @@ def test_a_long_title_fits_whole() -> None:
     assert len(lines) * line_height <= 330 and all(font.getlength(line) <= CARD_SIZE[0] - 160 for line in lines)
     with Image.open(BytesIO(draw_card(Card("x", title, "Site", "example.org")))) as card:
         assert card.size == CARD_SIZE and card.mode == "P"
+
+
+def test_every_card_written_is_its_own_drawing(tmp_path: Path) -> None:
+    # More cards than the encoders hold at once, one of them twice: each file is its own card's picture.
+    cards = [
+        Card(f"cards/{n}.png", f"Topic {n}: what it is and what helps", "Test library", "example.org") for n in range(9)
+    ]
+    figures = write_cards([*cards, cards[3]], tmp_path)
+    assert figures.cards == 10
+    for card in cards:
+        assert (tmp_path / card.path).read_bytes() == draw_card(card), card.path
+    assert figures.bytes == sum(len(draw_card(card)) for card in [*cards, cards[3]])
