@@ -9,7 +9,7 @@ value is built. Parser errors are translated into what to change, in plain words
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,9 @@ def plain_words(problem: str | None, line: str = "") -> str:
     )
 
 
+Location = tuple[str | int, ...]  # a value's place in the YAML: keys and 0-based list indexes
+
+
 class YamlDocument:
     """Parsed YAML and its node tree, so that any problem can be pointed at a file line."""
 
@@ -169,22 +172,27 @@ class YamlDocument:
                 return key_node.start_mark.line + self.first_line, last + self.first_line
         return None
 
-    def scalars(self) -> list[tuple[tuple[str | int, ...], yaml.ScalarNode]]:
-        """Every scalar value with its location, in document order."""
-        found: list[tuple[tuple[str | int, ...], yaml.ScalarNode]] = []
+    def nodes(self) -> Iterator[tuple[Location, yaml.Node]]:
+        """Every value (mapping, list or scalar) with its location, in document order, each before its parts."""
 
-        def walk(node: yaml.Node | None, loc: tuple[str | int, ...]) -> None:
+        def walk(
+            node: yaml.Node | None, loc: tuple[str | int, ...]
+        ) -> Iterator[tuple[tuple[str | int, ...], yaml.Node]]:
+            if node is None:
+                return
+            yield loc, node
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
-                    walk(value_node, (*loc, str(key_node.value)))
+                    yield from walk(value_node, (*loc, str(key_node.value)))
             elif isinstance(node, yaml.SequenceNode):
                 for index, item in enumerate(node.value):
-                    walk(item, (*loc, index))
-            elif isinstance(node, yaml.ScalarNode):
-                found.append((loc, node))
+                    yield from walk(item, (*loc, index))
 
-        walk(self.node, ())
-        return found
+        return walk(self.node, ())
+
+    def scalars(self) -> list[tuple[tuple[str | int, ...], yaml.ScalarNode]]:
+        """Every scalar value with its location, in document order."""
+        return [(loc, node) for loc, node in self.nodes() if isinstance(node, yaml.ScalarNode)]
 
 
 def _compose(text: str, path: str, first_line: int) -> yaml.Node | None:
@@ -299,13 +307,12 @@ def _unconstructable(document: YamlDocument, path: str) -> list[Problem]:
         try:
             yaml.SafeLoader("").construct_object(node, deep=True)
         except (ValueError, OverflowError):
-            field = ".".join(str(part) if isinstance(part, str) else f"[{part + 1}]" for part in loc)
             problems.append(
                 Problem(
                     path,
                     node.start_mark.line + document.first_line,
                     f"'{excerpt(node.value, 30)}' is not a real date; use YYYY-MM-DD, for example 2026-11-21",
-                    field.replace(".[", "["),
+                    field_name(loc),
                 )
             )
     return problems
@@ -340,15 +347,10 @@ def source_problems(
     """
     problems: list[Problem] = []
 
-    def walk(node: yaml.Node | None, loc: tuple[str | int, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                walk(value_node, (*loc, str(key_node.value)))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*loc, index))
-                if index and node.flow_style and is_prose(loc):
-                    _split_item(node.value[index - 1], item, (*loc, index))
+    def check(node: yaml.Node, loc: tuple[str | int, ...]) -> None:
+        if isinstance(node, yaml.SequenceNode) and node.flow_style and is_prose(loc):
+            for index in range(1, len(node.value)):
+                _split_item(node.value[index - 1], node.value[index], (*loc, index))
         elif isinstance(node, yaml.ScalarNode):
             line = document.swallowed_line(node)
             if line is not None:
@@ -388,7 +390,8 @@ def source_problems(
                 )
             )
 
-    walk(document.node, ())
+    for loc, node in document.nodes():
+        check(node, loc)
     return problems
 
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import segno
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from healthpages.chromium import CHROMIUM, CHROMIUM_ARGS
 
@@ -92,14 +91,6 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("healthpages", "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
 # What the page's print-only header says (blocks/print_header.html), read in the browser.
 _READ_PRINT_HEADER = """() => {
   const block = document.querySelector("[data-health-print]");
@@ -117,6 +108,8 @@ _READ_PRINT_HEADER = """() => {
 
 def print_leaflet(page: Page, pdf: Path) -> None:
     """Print the open page to `pdf` with the leaflet's header and footer on every printed page."""
+    from healthpages.render import render_template  # render links each page's leaflet with this module
+
     facts = page.evaluate(_READ_PRINT_HEADER)
     if not facts:
         raise ValueError(f"{page.url} has no print header: build the site with leaflets on (make leaflets)")
@@ -129,8 +122,8 @@ def print_leaflet(page: Page, pdf: Path) -> None:
         format="A4",
         print_background=True,
         display_header_footer=True,
-        header_template=_TEMPLATES.get_template("leaflet/header.html").render(**facts),
-        footer_template=_TEMPLATES.get_template("leaflet/footer.html").render(**facts),
+        header_template=render_template("leaflet/header.html", **facts),
+        footer_template=render_template("leaflet/footer.html", **facts),
         margin=MARGINS,
     )
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from healthpages.front_matter import PageSource
-from healthpages.problems import Problem, ProblemsFound
+from healthpages.problems import Problem, ProblemsFound, field_name
 from healthpages.settings import SiteSettings
 from healthpages.site_data import load_site_data
 
@@ -38,13 +38,12 @@ def placeholder_problems(source: PageSource) -> list[Problem]:
     problems = []
     for loc, node in source.front_matter.scalars():
         if any(marker in node.value for marker in PLACEHOLDERS):
-            field = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in loc).replace(".[", "[")
             problems.append(
                 Problem(
                     source.path,
                     node.start_mark.line + source.front_matter.first_line,
                     "still holds the text from the page template; write the page's own",
-                    field,
+                    field_name(loc),
                 )
             )
     for offset, line in enumerate(source.body.splitlines()):

@@ -30,8 +30,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from browser_site import LAYOUT_WIDTHS, VIEWPORTS, OpenedPage, serve
+from browser_site import LAYOUT_WIDTHS, VIEWPORTS, OpenedPage
 from healthpages.chromium import CHROMIUM, CHROMIUM_ARGS
+from healthpages.leaflets import serve
 from sitebuild import ROOT, build_site
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from browser_site import LAYOUT_WIDTHS, OpenedPage, serve
+from browser_site import LAYOUT_WIDTHS, OpenedPage
+from healthpages.leaflets import serve
 from sitebuild import build_site, copy_fixture_site
 
 pytestmark = pytest.mark.browser
