@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.configs import VARIANTS, write_project_copy, write_variants
+from benchmarks.configs import COLD, VARIANTS, card_store, write_project_copy, write_variants
 from benchmarks.corpus import SECTION_SIZE, Corpus, generate
 from benchmarks.runner import BuildFailed, BuildRun, run_build
 from benchmarks.serve_bench import measure
@@ -176,7 +177,9 @@ def run_builds(
         rounds = args.warmup + args.runs
         for number in range(rounds):
             warmup = number < args.warmup
-            for variant in VARIANTS:  # interleaved: a b c a b c ...
+            for variant in VARIANTS:  # interleaved: a b c w a b c w ...
+                if variant == COLD:
+                    shutil.rmtree(card_store(configs[n][variant]), ignore_errors=True)
                 run = run_build(
                     configs[n][variant], n=n, variant=variant, round_=number, warmup=warmup, timeout=args.timeout
                 )
@@ -195,6 +198,7 @@ def run_builds(
 
 def run_profile(args: argparse.Namespace, corpus: Corpus, config: Path) -> dict[str, Any]:
     say(f"Profiling one N={corpus.n:,} build of (a) with cProfile ...")
+    shutil.rmtree(card_store(config), ignore_errors=True)  # (a) draws every card
     subprocess.run(
         [
             sys.executable,

@@ -23,13 +23,18 @@ from typing import Any
 import yaml
 
 from benchmarks.corpus import BENCH_TODAY, Corpus
-from healthpages.settings import read_mkdocs_yml
+from healthpages.settings import CARD_STORE, read_mkdocs_yml
 
 VARIANTS = {
     "a": "full (our config + hooks + extension)",
     "b": "no hooks, no extension (our config)",
     "c": "Material defaults",
+    "w": "full, with the cards of the build before",
 }
+# (a) starts without the store of drawn social cards (`.cache/` beside the config), as on a fresh clone, so it
+# draws every card; (w) builds the same configuration right after it, as an editor's next build does.
+COLD = "a"
+WARM = "w"
 # The product's Markdown extension, as mkdocs.yml lists it.
 EXTENSION = "healthpages.extension"
 
@@ -113,12 +118,18 @@ HEADER = (
 )
 
 
-def _dump(config: dict[str, Any]) -> str:
+def card_store(config_file: Path) -> Path:
+    """The store of drawn social cards that a build with this configuration keeps (see `SiteSettings.card_store`)."""
+    return config_file.parent / CARD_STORE
+
+
+def dump(config: dict[str, Any]) -> str:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)
 
 
 def write_variants(project: Path, corpus: Corpus, config_file: Path | None = None) -> dict[str, Path]:
-    """Write mkdocs-a.yml, mkdocs-b.yml and mkdocs-c.yml beside the corpus's docs/; returns their paths."""
+    """Write mkdocs-a.yml, mkdocs-b.yml and mkdocs-c.yml beside the corpus's docs/; returns their paths, (w) with
+    the path of (a)."""
     source = config_file or project / "mkdocs.yml"
     full = full_config(load_project_config(source), project, corpus)
     configs = {"a": full, "b": no_hooks_config(full), "c": material_defaults_config(full)}
@@ -126,8 +137,9 @@ def write_variants(project: Path, corpus: Corpus, config_file: Path | None = Non
     for variant, config in configs.items():
         path = corpus.root / f"mkdocs-{variant}.yml"
         text = HEADER.format(source=source, variant=variant, label=VARIANTS[variant])
-        path.write_text(text + _dump(config), encoding="utf-8")
+        path.write_text(text + dump(config), encoding="utf-8")
         paths[variant] = path
+    paths[WARM] = paths[COLD]
     return paths
 
 
@@ -149,5 +161,5 @@ def write_project_copy(project: Path, dest: Path) -> Path:
     config.setdefault("extra", {}).setdefault("health_library", {})["release"] = False
     path = dest / "mkdocs.yml"
     text = HEADER.format(source=project / "mkdocs.yml", variant="a", label="the shipped site, copied")
-    path.write_text(text + _dump(config), encoding="utf-8")
+    path.write_text(text + dump(config), encoding="utf-8")
     return path

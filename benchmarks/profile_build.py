@@ -507,9 +507,13 @@ def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from benchmarks.configs import card_store
+
     hooks = str(hooks_dir.resolve()).replace("\\", "/") + "/"
     out.mkdir(parents=True, exist_ok=True)
     timing_file = out / f"phases-n{n}.json"
+    # Both builds draw every social card, as (a) does in the benchmark: no store of earlier cards.
+    shutil.rmtree(card_store(config_file), ignore_errors=True)
     subprocess.run(
         [
             sys.executable,
@@ -529,6 +533,7 @@ def profile(config_file: Path, out: Path, n: int, hooks_dir: Path) -> dict[str, 
     )
     timing = json.loads(timing_file.read_text(encoding="utf-8"))
     site_dir = tempfile.mkdtemp(prefix=f"bench-profile-n{n}-")
+    shutil.rmtree(card_store(config_file), ignore_errors=True)
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()

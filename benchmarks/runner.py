@@ -33,9 +33,12 @@ class BuildFailed(RuntimeError):
     pass
 
 
-def build_env() -> dict[str, str]:
-    """The environment of every measured process: no MkDocs 2 banner, no release or date overrides."""
+def build_env(hooks_dir: Path | None = None) -> dict[str, str]:
+    """The environment of every measured process: no MkDocs 2 banner, no release or date overrides; with
+    `hooks_dir`, the product's package is imported from there (another revision's, see compare.py)."""
     env = dict(os.environ)
+    if hooks_dir is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hooks_dir), env.get("PYTHONPATH")]))
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.pop("HEALTHPAGES_RELEASE", None)
     env.pop("HEALTHPAGES_TODAY", None)
@@ -51,12 +54,12 @@ class Measured:
     stderr: str
 
 
-def timed_process(args: list[str], cwd: Path, timeout: float) -> Measured:
+def timed_process(args: list[str], cwd: Path, timeout: float, hooks_dir: Path | None = None) -> Measured:
     """Wall and CPU seconds, peak RSS, exit code and stderr of one child process, killed after `timeout`."""
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
         start = time.perf_counter()
         process = subprocess.Popen(
-            args, cwd=cwd, env=build_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+            args, cwd=cwd, env=build_env(hooks_dir), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
         )
         timer = threading.Timer(timeout, process.kill)
         timer.start()
@@ -75,14 +78,25 @@ def timed_process(args: list[str], cwd: Path, timeout: float) -> Measured:
 
 
 def run_build(
-    config: Path, *, n: int, variant: str, round_: int, warmup: bool, timeout: float, python: str = sys.executable
+    config: Path,
+    *,
+    n: int,
+    variant: str,
+    round_: int,
+    warmup: bool,
+    timeout: float,
+    python: str = sys.executable,
+    hooks_dir: Path | None = None,
 ) -> BuildRun:
     """`python -m mkdocs build -q -f <config> -d <tmp>` in a fresh process; the output is thrown away."""
     site_dir = tempfile.mkdtemp(prefix=f"bench-n{n}-{variant}-")
     load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     try:
         result = timed_process(
-            [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", site_dir], config.parent, timeout
+            [python, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", site_dir],
+            config.parent,
+            timeout,
+            hooks_dir,
         )
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)

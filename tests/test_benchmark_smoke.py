@@ -56,8 +56,9 @@ def test_smoke_run_writes_json_with_every_variant_built(smoke: Path) -> None:
         ("a", False, 0),
         ("b", False, 0),
         ("c", False, 0),
+        ("w", False, 0),
     ]
-    assert [row["variant"] for row in summary["rows"]] == ["a", "b", "c"]
+    assert [row["variant"] for row in summary["rows"]] == ["a", "b", "c", "w"]
     for row in summary["rows"]:
         assert row.keys() >= ROW_KEYS
         assert (row["n"], row["runs"], row["pages"]) == (20, 1, 23)  # 20 topics + home, A to Z, experts

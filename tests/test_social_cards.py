@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from io import BytesIO
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from healthpages.social_cards import CARD_SIZE, Card, card_path, draw_card, title_lines, write_cards
+from healthpages import social_cards
+from healthpages.social_cards import CARD_SIZE, Card, CardStore, card_path, draw_card, title_lines, write_cards
 from sitebuild import ROOT
 
 # Columns: the page's URL relative to the site's root, where its card goes.
@@ -36,7 +38,7 @@ DRAW = (
 
 
 def test_a_card_is_the_same_bytes_in_another_process() -> None:
-    """Builds reuse a card within one process, so the two-builds test alone would not show this."""
+    """Builds keep drawn cards in a store, so the two-builds test alone would not show this."""
     here = hashlib.sha256(draw_card(CARD)).hexdigest()
     there = subprocess.run([sys.executable, "-c", DRAW], cwd=ROOT, capture_output=True, text=True, check=True)
     assert there.stdout.strip() == here
@@ -58,8 +60,44 @@ def test_every_card_written_is_its_own_drawing(tmp_path: Path) -> None:
     cards = [
         Card(f"cards/{n}.png", f"Topic {n}: what it is and what helps", "Test library", "example.org") for n in range(9)
     ]
-    figures = write_cards([*cards, cards[3]], tmp_path)
-    assert figures.cards == 10
-    for card in cards:
-        assert (tmp_path / card.path).read_bytes() == draw_card(card), card.path
-    assert figures.bytes == sum(len(draw_card(card)) for card in [*cards, cards[3]])
+    twin = Card("cards/twin.png", cards[3].title, "Test library", "example.org")  # another page, the same title
+    figures = write_cards([*cards, twin], tmp_path / "site", CardStore(tmp_path / "store"))
+    assert (figures.cards, figures.drawn) == (10, 9)
+    for card in [*cards, twin]:
+        assert (tmp_path / "site" / card.path).read_bytes() == draw_card(card), card.path
+    assert figures.bytes == sum(len(draw_card(card)) for card in [*cards, twin])
+
+
+def test_a_later_build_draws_only_the_cards_that_changed(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "store")
+    cards = [Card(f"cards/{n}.png", f"Topic {n}", "Test library", "example.org") for n in range(4)]
+    assert write_cards(cards, tmp_path / "first", store).drawn == 4
+    assert sorted(path.suffix for path in (tmp_path / "store").iterdir()) == [".png"] * 4  # no partial files left
+
+    renamed = Card(cards[2].path, "Topic 2, renamed", "Test library", "example.org")
+    later = [cards[0], cards[1], renamed, cards[3]]
+    figures = write_cards(later, tmp_path / "second", store)
+    assert (figures.cards, figures.drawn) == (4, 1)
+    for card in later:
+        assert (tmp_path / "second" / card.path).read_bytes() == draw_card(card), card.path
+    # Another site name or address is another picture too.
+    moved = [Card(card.path, card.title, card.site_name, "example.net") for card in later]
+    assert write_cards(moved, tmp_path / "third", store).drawn == 4
+
+
+def test_a_new_font_or_drawing_code_draws_every_card_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    card = Card("x.png", "Endometriosis", "Test library", "example.org")
+    store = CardStore(tmp_path / "store")
+    before = store.key(card)
+    fonts = tmp_path / "fonts"
+    shutil.copytree(social_cards.FONTS, fonts)
+    font = sorted(fonts.glob("*.ttf"))[0]
+    font.write_bytes(font.read_bytes() + b"\0")
+    monkeypatch.setattr(social_cards, "FONTS", fonts)
+    social_cards.design.cache_clear()
+    try:
+        assert store.key(card) != before
+    finally:
+        monkeypatch.undo()
+        social_cards.design.cache_clear()
+    assert store.key(card) == before

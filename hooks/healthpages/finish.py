@@ -19,7 +19,7 @@ from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NavEntry, SiteSettings
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
-from healthpages.social_cards import CardFigures, write_cards
+from healthpages.social_cards import CardFigures, CardStore, write_cards
 
 
 @dataclass
@@ -102,5 +102,5 @@ def finish_site(settings: SiteSettings, site_dir: Path) -> FinishReport:
     if sitemap.is_file():
         sitemap.write_text(rewrite_sitemap(sitemap.read_text(encoding="utf-8"), library), encoding="utf-8")
     write_site_files(library, site_dir)
-    report.cards = write_cards(library.cards(), site_dir)
+    report.cards = write_cards(library.cards(), site_dir, CardStore(settings.card_store))
     return report

@@ -22,6 +22,11 @@ TODAY_VARIABLE = "HEALTHPAGES_TODAY"
 DEFAULT_TOPICS_DIR = "conditions"
 
 
+# Where the social cards drawn by earlier builds are kept, beside mkdocs.yml (in .gitignore, as Material
+# keeps its own cards in .cache/): a build draws only the cards whose picture changed.
+CARD_STORE = Path(".cache/healthpages/cards")
+
+
 @dataclass(frozen=True)
 class NavEntry:
     """One item of the site's navigation: a page (docs path), a link (URL) or a section with children."""
@@ -59,6 +64,10 @@ class SiteSettings:
     @property
     def root(self) -> Path:
         return self.config_file.parent
+
+    @property
+    def card_store(self) -> Path:
+        return self.root / CARD_STORE
 
     def shown(self, path: Path) -> str:
         return shown_path(path)

@@ -13,9 +13,11 @@ writes both; a test checks the committed files still match).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 CARD_SIZE = (1200, 630)
@@ -211,32 +214,73 @@ def _card_png(image: Image.Image) -> bytes:
 @dataclass(frozen=True)
 class CardFigures:
     cards: int
+    drawn: int  # pictures that were not in the store yet
     bytes: int
     seconds: float
 
     def __str__(self) -> str:
         average = self.bytes / self.cards / 1024 if self.cards else 0
         return (
-            f"social cards: {self.cards} written, {self.bytes / 1024:.0f} KiB ({average:.1f} KiB each), "
-            f"{self.seconds:.2f} s"
+            f"social cards: {self.cards} written ({self.drawn} drawn, the others kept from earlier builds), "
+            f"{self.bytes / 1024:.0f} KiB ({average:.1f} KiB each), {self.seconds:.2f} s"
         )
 
 
-# Cards already drawn in this process: `mkdocs serve` rebuilds the whole site on every save, and a
-# card changes only when its page's title (or the site's name or address) does.
-_DRAWN: dict[Card, bytes] = {}
+@lru_cache(maxsize=1)
+def design() -> str:
+    """A fingerprint of everything a card's picture depends on besides its text: this module's drawing code,
+    the fonts and Pillow's version. A change to any of them draws every card again."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for font in sorted(FONTS.glob("*.ttf")):
+        digest.update(font.read_bytes())
+    digest.update(PIL.__version__.encode())
+    return digest.hexdigest()
 
 
-def write_cards(cards: Iterable[Card], site_dir: Path) -> CardFigures:
-    """Draw and write every card into the built site; returns what it cost.
+class CardStore:
+    """Cards drawn by earlier builds, one PNG per picture, named by a hash of what the picture shows (as
+    Material's social plugin keeps its cards in `.cache/`). A build draws only the cards whose title, site
+    name, address or design changed, and copies the others. Without a folder, every card is drawn."""
 
-    The cards are composed one after another (text layout shares its fonts), and encoded as PNGs on every
-    core: Pillow lets go of the interpreter while it compresses. At most a few composed cards wait at once,
-    so a large library's cards never all sit in memory."""
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def key(self, card: Card) -> str:
+        text = "\0".join((design(), card.title, card.site_name, card.address))
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / f"{key}.png").read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{key}.png"
+        # A temporary file renamed into place: another build reading the store never sees half a card.
+        partial = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+def write_cards(cards: Iterable[Card], site_dir: Path, store: CardStore | None = None) -> CardFigures:
+    """Write every card into the built site, drawing the pictures the store does not have; returns what it cost.
+
+    Pictures to draw are composed one after another (text layout shares its fonts), and encoded as PNGs on
+    every core: Pillow lets go of the interpreter while it compresses. At most a few composed pictures wait at
+    once, so a large library's cards never all sit in memory. Pages with the same title share one drawing."""
+    store = store or CardStore(None)
     started = time.perf_counter()
-    count = total = 0
+    count = total = drawn = 0
     workers = os.cpu_count() or 1
-    pending: deque[tuple[Card, Future[bytes]]] = deque()
+    pending: deque[tuple[str, Future[bytes]]] = deque()
+    waiting: dict[str, list[Card]] = {}  # the cards of each picture being encoded
+    made: dict[str, bytes] = {}
 
     def write(card: Card, data: bytes) -> None:
         nonlocal count, total
@@ -246,19 +290,30 @@ def write_cards(cards: Iterable[Card], site_dir: Path) -> CardFigures:
         count += 1
         total += len(data)
 
+    def finish(key: str, future: Future[bytes]) -> None:
+        data = made[key] = future.result()
+        store.put(key, data)
+        for card in waiting.pop(key):
+            write(card, data)
+
     with ThreadPoolExecutor(max_workers=workers) as encoders:
         for card in cards:
-            data = _DRAWN.get(card)
+            key = store.key(card)
+            if key in waiting:
+                waiting[key].append(card)
+                continue
+            data = made.get(key) or store.get(key)
             if data is not None:
                 write(card, data)
                 continue
-            pending.append((card, encoders.submit(_card_png, _composed(card))))
+            drawn += 1
+            waiting[key] = [card]
+            pending.append((key, encoders.submit(_card_png, _composed(card))))
             while len(pending) > 2 * workers:
-                done, future = pending.popleft()
-                write(done, _DRAWN.setdefault(done, future.result()))
-        for done, future in pending:
-            write(done, _DRAWN.setdefault(done, future.result()))
-    return CardFigures(count, total, time.perf_counter() - started)
+                finish(*pending.popleft())
+        for key, future in pending:
+            finish(key, future)
+    return CardFigures(count, drawn, total, time.perf_counter() - started)
 
 
 def host_of(site_url: str) -> str:

@@ -44,7 +44,7 @@ from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
-from healthpages.social_cards import write_cards
+from healthpages.social_cards import CardStore, write_cards
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -262,7 +262,8 @@ class MkDocsBuild:
         assert self.library is not None
         write_site_files(self.library, self.settings.site_dir)
         if not self.builder.problems:
-            log.info(str(write_cards(self.library.cards(), self.settings.site_dir)))
+            cards = write_cards(self.library.cards(), self.settings.site_dir, CardStore(self.settings.card_store))
+            log.info(str(cards))
         if self.builder.problems:
             count = len(self.builder.problems)
             raise PluginError(

@@ -1,0 +1,175 @@
+"""The same library built by an earlier revision of the project and by this one: is the build slower?
+
+`python -m benchmarks.compare --before REV` writes one corpus (benchmarks/corpus.py, N topic pages) and
+builds it with the full configuration (variant (a) of the benchmark) of both revisions, interleaved:
+
+- **before**: REV's hooks, templates, data and mkdocs.yml, taken with `git archive` (no checkout);
+- **after, cold**: this working tree, without the store of drawn social cards, as on a fresh clone;
+- **after, warm**: this working tree right after the cold build, as an editor's next build.
+
+The corpus is the current generator's; a front matter field REV does not know yet is left out of REV's
+copy with `--drop-field` (for example `short_title`, which came with the structured-data work), so both
+revisions build the same pages. It prints a table and writes `compare.json` and `compare.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.configs import card_store, dump, full_config, load_project_config
+from benchmarks.corpus import Corpus, generate
+from benchmarks.runner import BuildRun, run_build
+
+PROJECT = Path(__file__).resolve().parent.parent
+# What a revision's build reads from the project.
+PROJECT_PARTS = ("hooks", "overrides", "data", "docs", "mkdocs.yml")
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    label: str
+    project: Path  # the revision's files
+    config: Path  # its configuration for the shared corpus
+    cold: bool  # the store of drawn cards is removed before each build
+
+
+def export_revision(revision: str, dest: Path) -> str:
+    """REV's files that a build reads, written under `dest`; returns the full commit id."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, *PROJECT_PARTS], cwd=PROJECT, capture_output=True, check=True
+    ).stdout
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return commit
+
+
+def site_for(project: Path, corpus: Corpus, root: Path, drop: frozenset[str]) -> Path:
+    """The corpus's pages with `project`'s data, static files and configuration; returns the config file."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(project / "data", root / "data")
+    shutil.copytree(project / "docs", root / "docs", ignore=shutil.ignore_patterns("*.md"))
+    for page in corpus.docs_dir.rglob("*.md"):
+        lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if line.partition(":")[0] not in drop]
+        target = root / "docs" / page.relative_to(corpus.docs_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("".join(kept), encoding="utf-8")
+    config = full_config(load_project_config(project / "mkdocs.yml"), project, corpus)
+    path = root / "mkdocs-a.yml"
+    path.write_text(dump(config), encoding="utf-8")
+    return path
+
+
+def summarise(runs: dict[str, list[BuildRun]], sides: list[Side]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for side in sides:
+        counted = [run for run in runs[side.name] if not run.warmup]
+        rows.append(
+            {
+                "side": side.name,
+                "label": side.label,
+                "runs": len(counted),
+                "median_s": round(statistics.median(run.seconds for run in counted), 2),
+                "median_cpu_s": round(statistics.median(run.cpu_seconds for run in counted), 2),
+                "peak_mb": round(max(run.peak_mb for run in counted)),
+            }
+        )
+    before = rows[0]
+    for row in rows:
+        row["after/before"] = round(row["median_s"] / before["median_s"], 3)
+        row["after/before cpu"] = round(row["median_cpu_s"] / before["median_cpu_s"], 3)
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    lines = [
+        f"## The same {meta['n']:,}-topic library, before ({meta['before'][:7]}) and after ({meta['after']})",
+        "",
+        "| build | median s | CPU s | peak MB | ÷ before (wall) | ÷ before (CPU) | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['label']} | {row['median_s']:.2f} | {row['median_cpu_s']:.2f} | {row['peak_mb']} "
+            f"| {row['after/before']:.2f} | {row['after/before cpu']:.2f} | {row['runs']} |"
+        )
+    dropped = ", ".join(meta["drop_fields"]) or "none"
+    lines += ["", f"Front matter fields left out of the before revision's copy: {dropped}.", ""]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--before", required=True, help="the earlier revision (a commit, tag or branch)")
+    parser.add_argument("--n", type=int, default=1000, help="topic pages in the corpus (default 1,000)")
+    parser.add_argument("--runs", type=int, default=3, help="counted builds of each side (default 3)")
+    parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
+    parser.add_argument("--drop-field", action="append", default=[], help="a front matter field REV does not know")
+    parser.add_argument("--out", type=Path, default=PROJECT / "benchmarks" / "output" / "compare")
+    parser.add_argument("--timeout", type=float, default=1800)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = generate(out / "corpus", args.n, PROJECT)
+    before_files = out / "before-project"
+    commit = export_revision(args.before, before_files)
+    drop = frozenset(args.drop_field)
+    before_config = site_for(before_files, corpus, out / "before", drop)
+    after_config = site_for(PROJECT, corpus, out / "after", frozenset())
+    sides = [
+        Side("before", f"before: {commit[:7]}", before_files, before_config, cold=False),
+        Side("cold", "after: no drawn cards kept (a fresh clone)", PROJECT, after_config, cold=True),
+        Side("warm", "after: the next build (cards kept)", PROJECT, after_config, cold=False),
+    ]
+    runs: dict[str, list[BuildRun]] = {side.name: [] for side in sides}
+    for number in range(args.warmup + args.runs):
+        for side in sides:  # interleaved, so a busy moment of the machine touches every side alike
+            if side.cold:
+                shutil.rmtree(card_store(side.config), ignore_errors=True)
+            run = run_build(
+                side.config,
+                n=args.n,
+                variant=side.name,
+                round_=number,
+                warmup=number < args.warmup,
+                timeout=args.timeout,
+                hooks_dir=side.project / "hooks",
+            )
+            runs[side.name].append(run)
+            print(f"  {side.label}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU)", file=sys.stderr, flush=True)
+    meta = {"n": args.n, "before": commit, "after": "this working tree", "drop_fields": sorted(drop)}
+    rows = summarise(runs, sides)
+    document = {"meta": meta, "rows": rows, "runs": {name: [r.as_dict() for r in rs] for name, rs in runs.items()}}
+    (out / "compare.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    text = markdown(rows, meta)
+    (out / "compare.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
