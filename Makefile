@@ -73,4 +73,4 @@ audit: $(DEV_STAMP) browser
 	scripts/audit
 
 clean:
-	rm -rf $(VENV) site test-output node_modules
+	rm -rf $(VENV) site test-output node_modules .cache

@@ -5,8 +5,9 @@
     python -m benchmarks.build_bench --smoke --out /tmp/bench   # N = 20, one run: proves it works
 
 For each N it generates a synthetic corpus of topic pages in our page format (benchmarks/corpus.py)
-and three configurations (benchmarks/configs.py), then builds them interleaved, a b c a b c ..., one
-warm-up round and `--runs` counted rounds, each build in a fresh `python -m mkdocs build` process.
+and three configurations (benchmarks/configs.py), then builds them interleaved, a b c w a b c w ...
+((w) is (a) again, with the social cards that (a) drew kept), one warm-up round and `--runs` counted
+rounds, each build in a fresh `python -m mkdocs build` process.
 It writes results.json, results.md and ms_per_page.png to `--out` and prints the table. Then it
 profiles one N=1,000 build of (a) (benchmarks/profile_build.py) and measures how fast `mkdocs serve`
 shows an edited page (benchmarks/serve_bench.py).
@@ -282,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Generating the N={n:,} corpus ...")
         corpora[n] = generate(args.out / "corpus" / f"n{n}", n, args.project, args.section_size)
         configs[n] = write_variants(args.project, corpora[n])
-    say(f"Building {len(args.sizes)} size(s) x 3 variants x ({args.warmup} warm-up + {args.runs} counted) rounds ...")
+    rounds = f"({args.warmup} warm-up + {args.runs} counted) rounds"
+    say(f"Building {len(args.sizes)} size(s) x {len(VARIANTS)} variants x {rounds} ...")
     try:
         run_builds(args, corpora, configs, document)
     except BuildFailed as error:

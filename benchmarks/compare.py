@@ -63,6 +63,16 @@ def export_revision(revision: str, dest: Path) -> str:
     return commit
 
 
+def working_tree() -> str:
+    """This working tree's commit, and whether what a build reads has changed since."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True, check=True).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", *PROJECT_PARTS)
+    return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else "")
+
+
 def site_for(project: Path, corpus: Corpus, root: Path, drop: frozenset[str]) -> Path:
     """The corpus's pages with `project`'s data, static files and configuration; returns the config file."""
     shutil.rmtree(root, ignore_errors=True)
@@ -161,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             runs[side.name].append(run)
             print(f"  {side.label}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU)", file=sys.stderr, flush=True)
-    meta = {"n": args.n, "before": commit, "after": "this working tree", "drop_fields": sorted(drop)}
+    meta = {"n": args.n, "before": commit, "after": working_tree(), "drop_fields": sorted(drop)}
     rows = summarise(runs, sides)
     document = {"meta": meta, "rows": rows, "runs": {name: [r.as_dict() for r in rs] for name, rs in runs.items()}}
     (out / "compare.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

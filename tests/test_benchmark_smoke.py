@@ -159,3 +159,42 @@ def test_corpus_is_deterministic_and_passes_the_build_checks(tmp_path: Path, mon
     # The first section (25 pages) is pregnancy: drafts, as no reviewer of the practice covers obstetrics.
     assert sorted(set(statuses)) == [("fertility", "reviewed"), ("periods", "reviewed"), ("pregnancy", "draft")]
     assert [folder for folder, _ in statuses].count("pregnancy") == 25
+
+
+def test_compare_builds_one_corpus_with_an_earlier_revision_and_this_one(tmp_path: Path) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = ["--out", str(tmp_path)]
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.compare",
+            "--before",
+            "HEAD",
+            "--n",
+            "5",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            *out,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "| build | median s | CPU s |" in completed.stdout
+    document = json.loads((tmp_path / "compare.json").read_text())
+    assert document["meta"]["before"] == head.stdout.strip()
+    assert [(row["side"], row["runs"]) for row in document["rows"]] == [("before", 1), ("cold", 1), ("warm", 1)]
+    # Each side built the same pages: REV's copy is the corpus, from the revision's own files.
+    pages = {
+        side: sorted(p.relative_to(tmp_path / side / "docs") for p in (tmp_path / side / "docs").rglob("*.md"))
+        for side in ("before", "after")
+    }
+    assert pages["before"] == pages["after"] and len(pages["before"]) == 5 + 3
+    assert (tmp_path / "before-project" / "hooks" / "health_library.py").is_file()
+    # The cold build drew the cards into the store that the warm build then found.
+    assert len(list((tmp_path / "after" / ".cache" / "healthpages" / "cards").glob("*.png"))) == 5 + 3

@@ -220,9 +220,15 @@ class CardFigures:
 
     def __str__(self) -> str:
         average = self.bytes / self.cards / 1024 if self.cards else 0
+        if self.drawn == 0:
+            drawn = "none drawn, all kept from earlier builds"
+        elif self.drawn >= self.cards:
+            drawn = "all drawn"
+        else:
+            drawn = f"{self.drawn} drawn, the others kept from earlier builds"
         return (
-            f"social cards: {self.cards} written ({self.drawn} drawn, the others kept from earlier builds), "
-            f"{self.bytes / 1024:.0f} KiB ({average:.1f} KiB each), {self.seconds:.2f} s"
+            f"social cards: {self.cards} written ({drawn}), {self.bytes / 1024:.0f} KiB ({average:.1f} KiB each), "
+            f"{self.seconds:.2f} s"
         )
 
 
