@@ -30,17 +30,19 @@ EXTENSION = "healthpages.extension"
 ROW_KEYS = {"n", "variant", "pages", "runs", "median_s", "ms_per_page", "median_cpu_s", "peak_mb", "warnings"}
 
 
+def run_benchmark(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m benchmarks.<module> <args>` from the project's root; it must succeed."""
+    completed = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed
+
+
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bench")
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.build_bench", "--smoke", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = run_benchmark("build_bench", "--smoke", "--out", str(out))
     # The table is printed as well as written.
     assert "| N | variant | median s | ms/page |" in completed.stdout
     return out
@@ -164,27 +166,7 @@ def test_corpus_is_deterministic_and_passes_the_build_checks(tmp_path: Path, mon
 def test_compare_builds_one_corpus_with_an_earlier_revision_and_this_one(tmp_path: Path) -> None:
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
     out = ["--out", str(tmp_path)]
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.compare",
-            "--before",
-            "HEAD",
-            "--n",
-            "5",
-            "--runs",
-            "1",
-            "--warmup",
-            "0",
-            *out,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = run_benchmark("compare", "--before", "HEAD", "--n", "5", "--runs", "1", "--warmup", "0", *out)
     assert "| build | median s | CPU s |" in completed.stdout
     document = json.loads((tmp_path / "compare.json").read_text())
     assert document["meta"]["before"] == head.stdout.strip()
