@@ -1,7 +1,8 @@
 """The same library built by an earlier revision of the project and by this one: is the build slower?
 
-`python -m benchmarks.compare --before REV` writes one corpus (benchmarks/corpus.py, N topic pages) and
-builds it with the full configuration (variant (a) of the benchmark) of both revisions, interleaved:
+`python -m benchmarks.compare --before REV` writes the same corpus (benchmarks/corpus.py, N topic pages)
+for both revisions, each with its own data and static files, and builds it with each one's full
+configuration (variant (a) of the benchmark), interleaved:
 
 - **before**: REV's hooks, templates, data and mkdocs.yml, taken with `git archive` (no checkout);
 - **after, cold**: this working tree, without the store of drawn social cards, as on a fresh clone;
@@ -26,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.configs import card_store, dump, full_config, load_project_config
-from benchmarks.corpus import Corpus, generate
+from benchmarks.configs import COLD, card_store, write_variants
+from benchmarks.corpus import generate
 from benchmarks.runner import BuildRun, run_build
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -73,21 +74,17 @@ def working_tree() -> str:
     return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else "")
 
 
-def site_for(project: Path, corpus: Corpus, root: Path, drop: frozenset[str]) -> Path:
-    """The corpus's pages with `project`'s data, static files and configuration; returns the config file."""
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(project / "data", root / "data")
-    shutil.copytree(project / "docs", root / "docs", ignore=shutil.ignore_patterns("*.md"))
+def site_for(project: Path, root: Path, n: int, drop: frozenset[str]) -> Path:
+    """The N-topic corpus under `root` with `project`'s data, static files and configuration, without the
+    front matter fields in `drop`; returns the full configuration's file. The corpus generator writes the
+    same pages for the same N, so every side builds the same library."""
+    corpus = generate(root, n, project)
     for page in corpus.docs_dir.rglob("*.md"):
         lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
         kept = [line for line in lines if line.partition(":")[0] not in drop]
-        target = root / "docs" / page.relative_to(corpus.docs_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("".join(kept), encoding="utf-8")
-    config = full_config(load_project_config(project / "mkdocs.yml"), project, corpus)
-    path = root / "mkdocs-a.yml"
-    path.write_text(dump(config), encoding="utf-8")
-    return path
+        if len(kept) < len(lines):
+            page.write_text("".join(kept), encoding="utf-8")
+    return write_variants(project, corpus)[COLD]
 
 
 def summarise(runs: dict[str, list[BuildRun]], sides: list[Side]) -> list[dict[str, Any]]:
@@ -144,12 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    corpus = generate(out / "corpus", args.n, PROJECT)
     before_files = out / "before-project"
     commit = export_revision(args.before, before_files)
     drop = frozenset(args.drop_field)
-    before_config = site_for(before_files, corpus, out / "before", drop)
-    after_config = site_for(PROJECT, corpus, out / "after", frozenset())
+    before_config = site_for(before_files, out / "before", args.n, drop)
+    after_config = site_for(PROJECT, out / "after", args.n, frozenset())
     sides = [
         Side("before", f"before: {commit[:7]}", before_files, before_config, cold=False),
         Side("cold", "after: no drawn cards kept (a fresh clone)", PROJECT, after_config, cold=True),

@@ -123,7 +123,7 @@ def card_store(config_file: Path) -> Path:
     return config_file.parent / CARD_STORE
 
 
-def dump(config: dict[str, Any]) -> str:
+def _dump(config: dict[str, Any]) -> str:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=120)
 
 
@@ -137,7 +137,7 @@ def write_variants(project: Path, corpus: Corpus, config_file: Path | None = Non
     for variant, config in configs.items():
         path = corpus.root / f"mkdocs-{variant}.yml"
         text = HEADER.format(source=source, variant=variant, label=VARIANTS[variant])
-        path.write_text(text + dump(config), encoding="utf-8")
+        path.write_text(text + _dump(config), encoding="utf-8")
         paths[variant] = path
     paths[WARM] = paths[COLD]
     return paths
@@ -161,5 +161,5 @@ def write_project_copy(project: Path, dest: Path) -> Path:
     config.setdefault("extra", {}).setdefault("health_library", {})["release"] = False
     path = dest / "mkdocs.yml"
     text = HEADER.format(source=project / "mkdocs.yml", variant="a", label="the shipped site, copied")
-    path.write_text(text + dump(config), encoding="utf-8")
+    path.write_text(text + _dump(config), encoding="utf-8")
     return path

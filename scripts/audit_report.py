@@ -309,10 +309,9 @@ def default_config(font: str) -> dict[str, Any]:
     Nothing of ours: no custom_dir, no hooks, no extra CSS, no palette, no features.
     font "none" sets `font: false`; font "google" keeps Material's default (Roboto from Google Fonts).
     """
-    from mkdocs.utils.yaml import yaml_load  # the project's Python has MkDocs
+    from healthpages.settings import read_mkdocs_yml  # the project's Python has the product installed
 
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as handle:
-        ours = yaml_load(handle)
+    ours, _ = read_mkdocs_yml(ROOT / "mkdocs.yml")
     config: dict[str, Any] = {
         "site_name": ours.get("site_name", "Site"),
         "docs_dir": str(ROOT / ours.get("docs_dir", "docs")),
@@ -322,11 +321,6 @@ def default_config(font: str) -> dict[str, Any]:
     for key in ("site_url", "site_description", "copyright", "nav", "markdown_extensions"):
         if ours.get(key) is not None:
             config[key] = ours[key]
-    # Files our build renders as templates (robots.txt) are not content: Material's default would
-    # copy the raw Jinja source, which no real default site has.
-    templates = [name for name in ours.get("extra_templates") or [] if isinstance(name, str)]
-    if templates:
-        config["exclude_docs"] = "\n".join("/" + name.lstrip("/") for name in templates) + "\n"
     if ours.get("theme", {}).get("language"):
         config["theme"]["language"] = ours["theme"]["language"]
     if font == "none":

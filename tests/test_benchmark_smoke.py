@@ -178,5 +178,5 @@ def test_compare_builds_one_corpus_with_an_earlier_revision_and_this_one(tmp_pat
     }
     assert pages["before"] == pages["after"] and len(pages["before"]) == 5 + 3
     assert (tmp_path / "before-project" / "hooks" / "health_library.py").is_file()
-    # The cold build drew the cards into the store that the warm build then found.
+    # The cold build drew every card into the store that the warm build reads.
     assert len(list((tmp_path / "after" / ".cache" / "healthpages" / "cards").glob("*.png"))) == 5 + 3

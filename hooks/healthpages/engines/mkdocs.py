@@ -323,10 +323,12 @@ class MkDocsBuild:
         return None
 
     def _source_line(self, src_path: str, needle: str) -> int:
-        """The first line of the page that holds `needle` after its front matter (0 when none does)."""
+        """The first line of the page that holds `needle` after its front matter (0 when none does); a page whose
+        front matter was refused is searched whole."""
+        record = self.builder.records.get(src_path)
+        closing = record.source.closing_line if record else 0
         lines = self.texts.get(src_path, "").splitlines()
-        closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), 0)
-        for number, line in enumerate(lines[closing + 1 :], start=closing + 2):
+        for number, line in enumerate(lines[closing:], start=closing + 1):
             if needle in line:
                 return number
         return 0
