@@ -8,11 +8,23 @@ build finished by `healthpages finish`. Without that, `engine` is MkDocs.
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
 
 import pytest
 
 from sitebuild import ROOT, build_site, copy_fixture_site, copy_project, zensical_build
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C stops the servers the tests start, as it does in a terminal.
+
+    A shell that starts the tests in the background (`make test &`, `nohup`, some CI runners) makes them ignore
+    SIGINT, and every process they start inherits that: `make serve` would then ignore the Ctrl-C a test sends.
+    A process that handles SIGINT passes the default on to its children instead.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
