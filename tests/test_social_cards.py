@@ -13,7 +13,16 @@ import pytest
 from PIL import Image
 
 from healthpages import social_cards
-from healthpages.social_cards import CARD_SIZE, Card, CardStore, card_path, draw_card, title_lines, write_cards
+from healthpages.social_cards import (
+    CARD_SIZE,
+    Card,
+    CardStore,
+    card_path,
+    draw_alongside,
+    draw_card,
+    title_lines,
+    write_cards,
+)
 from sitebuild import ROOT
 
 # Columns: the page's URL relative to the site's root, where its card goes.
@@ -101,3 +110,58 @@ def test_a_new_font_or_drawing_code_draws_every_card_again(tmp_path: Path, monke
         monkeypatch.undo()
         social_cards.design.cache_clear()
     assert store.key(card) == before
+
+
+def _library(count: int) -> list[Card]:
+    return [Card(f"cards/{n}.png", f"Topic {n}: what helps", "Test library", "example.org") for n in range(count)]
+
+
+def test_a_helper_process_draws_the_missing_cards_while_the_pages_are_built(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "store")
+    cards = _library(5)
+    write_cards(cards[:1], tmp_path / "earlier", store)  # one picture is in the store already
+    twin = Card("cards/twin.png", cards[4].title, "Test library", "example.org")
+    helper = draw_alongside([*cards, twin], store, at_least=1)
+    assert helper is not None
+    assert helper.process.wait(timeout=120) == 0
+    # The helper put the four missing pictures into the store, each drawn once.
+    assert {store.key(card) for card in cards[1:]} == helper.keys
+    assert all(store.has(key) for key in helper.keys)
+    figures = write_cards([*cards, twin], tmp_path / "site", store, helper)
+    assert (figures.cards, figures.drawn, figures.alongside) == (6, 4, True)
+    assert "4 drawn, the others kept from earlier builds by a second process" in str(figures)
+    for card in [*cards, twin]:
+        assert (tmp_path / "site" / card.path).read_bytes() == draw_card(card), card.path
+    left = sorted(path.suffix for path in (tmp_path / "store").iterdir())
+    assert left == [".png"] * 5  # no list of cards to draw, no partial picture
+
+
+def test_no_helper_when_few_cards_are_missing(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "store")
+    cards = _library(3)
+    assert draw_alongside(cards, store, at_least=4) is None
+    write_cards(cards, tmp_path / "site", store)
+    assert draw_alongside(cards, store, at_least=1) is None  # all three are in the store
+    assert draw_alongside(cards, CardStore(None), at_least=1) is None  # nowhere to put them
+
+
+def test_cards_are_all_written_when_the_helper_stops_early(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "store")
+    cards = _library(4)
+    helper = draw_alongside(cards, store, at_least=1)
+    assert helper is not None
+    helper.process.kill()
+    figures = write_cards(cards, tmp_path / "site", store, helper)
+    assert (figures.cards, figures.drawn) == (4, 4)
+    for card in cards:
+        assert (tmp_path / "site" / card.path).read_bytes() == draw_card(card), card.path
+
+
+def test_stopping_a_helper_leaves_no_list_or_partial_picture(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "store")
+    helper = draw_alongside(_library(40), store, at_least=1)
+    assert helper is not None
+    helper.stop()
+    assert helper.process.returncode is not None
+    left = {path.suffix for path in (tmp_path / "store").iterdir()}
+    assert left <= {".png"}

@@ -120,6 +120,10 @@ class PolicyProblem:
     message: str
 
 
+# The attributes each element may keep: its own, the product's, an id and classes.
+_ALLOWED_ATTRIBUTES = {tag: frozenset(own | PRODUCT_ATTRIBUTES | {"id", "class"}) for tag, own in TREE_TAGS.items()}
+
+
 def _classes(element: Element) -> list[str]:
     return (element.get("class") or "").split()
 
@@ -182,7 +186,7 @@ def check_tree(root: Element) -> list[PolicyProblem]:
                     "page's sections with ## (a level-2 heading)",
                 )
             )
-        callout = _callout_kind(element)
+        callout = _callout_kind(element) if tag in ("div", "details") else None
         if callout is not None:
             kind = callout
             if kind not in ADMONITION_TYPES:
@@ -192,7 +196,7 @@ def check_tree(root: Element) -> list[PolicyProblem]:
                     else f"a '{kind}' callout is not one of the allowed kinds: " + ", ".join(sorted(ADMONITION_TYPES))
                 )
                 problems.append(PolicyProblem(kind, message))
-        allowed = TREE_TAGS[tag] | PRODUCT_ATTRIBUTES | {"id", "class"}
+        allowed = _ALLOWED_ATTRIBUTES[tag]
         for name, value in list(element.attrib.items()):
             if name not in allowed:
                 problems.append(

@@ -9,7 +9,7 @@ an editor sees them all at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -120,12 +120,13 @@ class Library:
 
     def cards(self) -> list[Card]:
         """Every page's social card, to be drawn into the built site."""
-        host = host_of(self.settings.site_url)
-        return [
-            Card(result.image.path, result.model.title, self.settings.site_name, host)
-            for result in self.results.values()
-            if result.image is not None
-        ]
+        return page_cards([result.record for result in self.results.values()], self.settings)
+
+
+def page_cards(records: Iterable[PageRecord], settings: SiteSettings) -> list[Card]:
+    """The social card of each page: known once its front matter is read (see `PageResult.image`)."""
+    host = host_of(settings.site_url)
+    return [Card(card_path(record.url), record.model.title, settings.site_name, host) for record in records]
 
 
 TITLE_LIMIT = 60  # characters of a title that search results show
@@ -152,6 +153,7 @@ class LibraryBuilder:
         self.warnings: list[Problem] = []
         self.notices: list[Problem] = []  # listed by `check`, never fail a build
         self.nav: tuple[NavEntry, ...] = ()
+        self._trails: dict[str, tuple[NavEntry, ...]] = {}  # from the navigation, when the library is completed
         self.word_list = settings.shown(settings.data_dir / spelling.WORD_LIST)
         try:
             self.accepted_words = spelling.load_word_list(settings.data_dir, self.word_list)
@@ -248,7 +250,8 @@ class LibraryBuilder:
             settings.site_url + self.records[policy].url if policy else None,
         )
         self._check_profiles()
-        order = self._nav_order()
+        self._trails = self._nav_trails()
+        order = {path: number for number, path in enumerate(self._trails)}
         results: dict[str, PageResult] = {}
         for src_path, record in self.records.items():
             results[src_path] = self._result(record, graph, policy)
@@ -355,17 +358,18 @@ class LibraryBuilder:
             anchors |= {person.anchor for person in self.site.practice.practitioners}
         return anchors
 
-    def _nav_order(self) -> dict[str, int]:
-        order: dict[str, int] = {}
+    def _nav_trails(self) -> dict[str, tuple[NavEntry, ...]]:
+        """Each page in the navigation, in its order, with the sections above it (its first place, if several)."""
+        trails: dict[str, tuple[NavEntry, ...]] = {}
 
-        def walk(entries: tuple[NavEntry, ...]) -> None:
+        def walk(entries: tuple[NavEntry, ...], trail: tuple[NavEntry, ...]) -> None:
             for entry in entries:
                 if entry.path:
-                    order.setdefault(entry.path, len(order))
-                walk(entry.children)
+                    trails.setdefault(entry.path, trail)
+                walk(entry.children, (*trail, entry))
 
-        walk(self.nav)
-        return order
+        walk(self.nav, ())
+        return trails
 
     def _breadcrumb(self, record: PageRecord) -> tuple[Crumb, ...]:
         """Home, each section that has its own index page, then the page: the navigation's path to it."""
@@ -373,17 +377,8 @@ class LibraryBuilder:
         if record.url == "":
             return (home,)
 
-        def path_to(entries: tuple[NavEntry, ...], trail: tuple[NavEntry, ...]) -> tuple[NavEntry, ...] | None:
-            for entry in entries:
-                if entry.path == record.src_path:
-                    return trail
-                found = path_to(entry.children, (*trail, entry))
-                if found is not None:
-                    return found
-            return None
-
         crumbs = [home]
-        for section in path_to(self.nav, ()) or ():
+        for section in self._trails.get(record.src_path, ()):
             index = section.children[0].path if section.children else None
             if index and index.endswith("index.md") and index != record.src_path and index in self.records:
                 crumbs.append(

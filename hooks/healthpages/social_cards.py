@@ -13,9 +13,14 @@ writes both; a test checks the committed files still match).
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import hashlib
 import io
+import json
+import logging
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -37,6 +42,8 @@ LOGO_SVG = "assets/logo.svg"
 LOGO_PNG = "assets/logo.png"
 LOGO_PNG_SIZE = 512
 FONTS = Path(__file__).with_name("fonts")
+# Fewer missing pictures than this are drawn at the end of the build: a helper process would take longer to start.
+HELPER_FROM = 32
 BLUE = "#005eb8"  # the NHS's blue: white text on it has a contrast of 6.9:1
 TEXT = "#212b32"
 WHITE = "#ffffff"
@@ -216,7 +223,8 @@ class CardFigures:
     cards: int
     drawn: int  # pictures that were not in the store yet
     bytes: int
-    seconds: float
+    seconds: float  # spent at the end of the build (waiting for the helper, then writing)
+    alongside: bool = False  # a helper process drew them while the pages were built
 
     def __str__(self) -> str:
         average = self.bytes / self.cards / 1024 if self.cards else 0
@@ -226,6 +234,8 @@ class CardFigures:
             drawn = "all drawn"
         else:
             drawn = f"{self.drawn} drawn, the others kept from earlier builds"
+        if self.drawn and self.alongside:
+            drawn += " by a second process while the pages were built"
         return (
             f"social cards: {self.cards} written ({drawn}), {self.bytes / 1024:.0f} KiB ({average:.1f} KiB each), "
             f"{self.seconds:.2f} s"
@@ -250,6 +260,7 @@ class CardStore:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._made_folder = False
 
     def key(self, card: Card) -> str:
         text = "\0".join((design(), card.title, card.site_name, card.address))
@@ -263,10 +274,15 @@ class CardStore:
         except OSError:
             return None
 
+    def has(self, key: str) -> bool:
+        return self.folder is not None and (self.folder / f"{key}.png").is_file()
+
     def put(self, key: str, data: bytes) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._made_folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._made_folder = True
         target = self.folder / f"{key}.png"
         # A temporary file renamed into place: another build reading the store never sees half a card.
         partial = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -274,15 +290,85 @@ class CardStore:
         partial.replace(target)
 
 
-def write_cards(cards: Iterable[Card], site_dir: Path, store: CardStore | None = None) -> CardFigures:
+class CardHelper:
+    """A helper process that draws the pictures the store lacks on another core, while the engine builds the
+    pages; `write_cards` waits for it and then finds them in the store. Started by `draw_alongside`."""
+
+    def __init__(self, store: CardStore, cards: list[Card]) -> None:
+        assert store.folder is not None
+        self.keys = {store.key(card) for card in cards}
+        store.folder.mkdir(parents=True, exist_ok=True)
+        self.todo = store.folder / f"todo.{os.getpid()}.{id(self)}.json"
+        self.todo.write_text(json.dumps([dataclasses.asdict(card) for card in cards]), encoding="utf-8")
+        package_root = str(Path(__file__).resolve().parent.parent)  # wherever this copy of the package is
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "healthpages.social_cards", "--fill-store", str(self.todo)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait(self) -> set[str]:
+        """The keys of the pictures it drew, once it has finished. If it failed, the build draws them itself."""
+        _, stderr = self.process.communicate()
+        if self.process.returncode != 0:
+            message = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            logging.getLogger(__name__).debug(
+                "social cards: the helper process stopped (%s); drawing here instead", message[0]
+            )
+        self.todo.unlink(missing_ok=True)
+        return self.keys
+
+    def stop(self) -> None:
+        """Stop it (a build that ends early); what it drew stays in the store for the next build."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+        self.todo.unlink(missing_ok=True)
+        assert self.todo.parent is not None
+        for partial in self.todo.parent.glob(f"*.{self.process.pid}.*.tmp"):
+            partial.unlink(missing_ok=True)
+
+
+def draw_alongside(cards: Iterable[Card], store: CardStore, at_least: int = HELPER_FROM) -> CardHelper | None:
+    """Start drawing the pictures the store lacks in a helper process, when there are at least `at_least` of
+    them and a second core to draw on; None when the build should draw them itself at the end."""
+    if store.folder is None or (os.cpu_count() or 1) < 2:
+        return None
+    missing: dict[str, Card] = {}
+    for card in cards:
+        key = store.key(card)
+        if key not in missing and not store.has(key):
+            missing[key] = card
+    if len(missing) < at_least:
+        return None
+    return CardHelper(store, list(missing.values()))
+
+
+def fill_store(todo: Path) -> None:
+    """The helper process: draw the cards listed in `todo` (JSON) into the store that holds the file."""
+    store = CardStore(todo.parent)
+    for item in json.loads(todo.read_text(encoding="utf-8")):
+        card = Card(**item)
+        store.put(store.key(card), draw_card(card))
+
+
+def write_cards(
+    cards: Iterable[Card], site_dir: Path, store: CardStore | None = None, helper: CardHelper | None = None
+) -> CardFigures:
     """Write every card into the built site, drawing the pictures the store does not have; returns what it cost.
 
-    Pictures to draw are composed one after another (text layout shares its fonts), and encoded as PNGs on
-    every core: Pillow lets go of the interpreter while it compresses. At most a few composed pictures wait at
-    once, so a large library's cards never all sit in memory. Pages with the same title share one drawing."""
+    With a `helper` that drew the missing pictures alongside the pages, this waits for it, then copies them.
+    Pictures still to draw are composed one after another (text layout shares its fonts), and encoded as
+    PNGs on every core: Pillow lets go of the interpreter while it compresses. At most a few composed
+    pictures wait at once, so a large library's cards never all sit in memory. Pages with the same title
+    share one drawing."""
     store = store or CardStore(None)
     started = time.perf_counter()
     count = total = drawn = 0
+    by_helper = helper.wait() if helper is not None else set()
     workers = os.cpu_count() or 1
     pending: deque[tuple[str, Future[bytes]]] = deque()
     waiting: dict[str, list[Card]] = {}  # the cards of each picture being encoded
@@ -310,6 +396,9 @@ def write_cards(cards: Iterable[Card], site_dir: Path, store: CardStore | None =
                 continue
             data = made.get(key) or store.get(key)
             if data is not None:
+                if key in by_helper:
+                    by_helper.discard(key)
+                    drawn += 1
                 write(card, data)
                 continue
             drawn += 1
@@ -319,7 +408,7 @@ def write_cards(cards: Iterable[Card], site_dir: Path, store: CardStore | None =
                 finish(*pending.popleft())
         for key, future in pending:
             finish(key, future)
-    return CardFigures(count, drawn, total, time.perf_counter() - started)
+    return CardFigures(count, drawn, total, time.perf_counter() - started, alongside=helper is not None)
 
 
 def host_of(site_url: str) -> str:
@@ -327,10 +416,17 @@ def host_of(site_url: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Write the logo's SVG and PNG into the folder given (the theme's `overrides/assets`)."""
-    folder = Path(argv[0]) if argv else Path("overrides/assets")
-    (folder / Path(LOGO_SVG).name).write_text(logo_svg(), encoding="utf-8")
-    (folder / Path(LOGO_PNG).name).write_bytes(logo_png())
+    """Write the logo's SVG and PNG into the folder given (the theme's `overrides/assets`); with --fill-store,
+    be a build's helper process (see `CardHelper`)."""
+    parser = argparse.ArgumentParser(prog="python -m healthpages.social_cards")
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("overrides/assets"))
+    parser.add_argument("--fill-store", type=Path, metavar="TODO_JSON", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.fill_store:
+        fill_store(args.fill_store)
+        return 0
+    (args.folder / Path(LOGO_SVG).name).write_text(logo_svg(), encoding="utf-8")
+    (args.folder / Path(LOGO_PNG).name).write_bytes(logo_png())
     return 0
 
 

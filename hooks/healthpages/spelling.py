@@ -134,16 +134,15 @@ def _corrections() -> dict[str, tuple[str, bool]]:
 def misspellings(text: str) -> list[Misspelling]:
     """Each misspelt or American word of `text` once, in the order they first appear."""
     table = _corrections()
-    found: dict[str, Misspelling] = {}
-    for match in _WORD.finditer(text):
-        word = match.group()
+    found: list[Misspelling] = []
+    for word in dict.fromkeys(_WORD.findall(text)):  # each word once, in the order it first appears
         key = word.lower()
-        if key in table and word not in found and not (word.isupper() and len(word) > 1):  # NICE, RCOG: names
+        if key in table and not (word.isupper() and len(word) > 1):  # NICE, RCOG: names
             suggestion, american = table[key]
             if word[0].isupper():
                 suggestion = suggestion[0].upper() + suggestion[1:]
-            found[word] = Misspelling(word, suggestion, american)
-    return list(found.values())
+            found.append(Misspelling(word, suggestion, american))
+    return found
 
 
 def message(found: Misspelling, word_list: str) -> str:

@@ -34,7 +34,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from healthpages.docs_policy import docs_problems
-from healthpages.library import Library, LibraryBuilder
+from healthpages.library import Library, LibraryBuilder, page_cards
 from healthpages.page_data import take_page_data
 from healthpages.page_model import resolve_path
 from healthpages.preview import bind_problem, error_page, is_page_request, port_problem
@@ -44,7 +44,7 @@ from healthpages.render import finish_content, finish_not_found, finish_page
 from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
-from healthpages.social_cards import CardStore, write_cards
+from healthpages.social_cards import CardHelper, CardStore, draw_alongside, write_cards
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -128,6 +128,7 @@ class MkDocsBuild:
     """One MkDocs build (or one rebuild of `mkdocs serve`): state lives here, logic in the core."""
 
     _translator: _Translator | None = None  # installed on MkDocs' logger for the current build
+    _card_helper: CardHelper | None = None  # drawing the current build's missing social cards
 
     def __init__(self, config: MkDocsConfig, *, preview: bool = False) -> None:
         self.config = config
@@ -189,7 +190,18 @@ class MkDocsBuild:
                 continue
             self.texts[file.src_uri] = text
             self.builder.read_page(file.src_uri, text)
+        self._draw_cards_alongside()
         return files
+
+    def _draw_cards_alongside(self) -> None:
+        """Every title is known now: a helper process draws the missing social cards while MkDocs builds the pages
+        (a rebuild of `mkdocs serve` stops the helper of the build before, which may have ended early)."""
+        if MkDocsBuild._card_helper is not None:
+            MkDocsBuild._card_helper.stop()
+        MkDocsBuild._card_helper = None
+        if not self.builder.problems:
+            cards = page_cards(self.builder.records.values(), self.settings)
+            MkDocsBuild._card_helper = draw_alongside(cards, CardStore(self.settings.card_store))
 
     def page_source(self, page: Page) -> str | None:
         """The text read in `files`: MkDocs converts exactly what was checked, even if the file changes meanwhile
@@ -262,7 +274,9 @@ class MkDocsBuild:
         assert self.library is not None
         write_site_files(self.library, self.settings.site_dir)
         if not self.builder.problems:
-            cards = write_cards(self.library.cards(), self.settings.site_dir, CardStore(self.settings.card_store))
+            helper, MkDocsBuild._card_helper = MkDocsBuild._card_helper, None
+            store = CardStore(self.settings.card_store)
+            cards = write_cards(self.library.cards(), self.settings.site_dir, store, helper)
             log.info(str(cards))
         if self.builder.problems:
             count = len(self.builder.problems)
