@@ -8,6 +8,8 @@ configuration (variant (a) of the benchmark), interleaved:
 - **after, cold**: this working tree, without the store of drawn social cards, as on a fresh clone;
 - **after, warm**: this working tree right after the cold build, as an editor's next build.
 
+With `--after REV2`, REV2's files stand in for the working tree, to measure one change between two commits.
+
 The corpus is the current generator's; a front matter field REV does not know yet is left out of REV's
 copy with `--drop-field` (for example `short_title`, which came with the structured-data work), so both
 revisions build the same pages. It prints a table and writes `compare.json` and `compare.md`.
@@ -128,6 +130,9 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--before", required=True, help="the earlier revision (a commit, tag or branch)")
+    parser.add_argument(
+        "--after", help="a later revision to build instead of this working tree (for one change between two commits)"
+    )
     parser.add_argument("--n", type=int, default=1000, help="topic pages in the corpus (default 1,000)")
     parser.add_argument("--runs", type=int, default=3, help="counted builds of each side (default 3)")
     parser.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
@@ -145,11 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     commit = export_revision(args.before, before_files)
     drop = frozenset(args.drop_field)
     before_config = site_for(before_files, out / "before", args.n, drop)
-    after_config = site_for(PROJECT, out / "after", args.n, frozenset())
+    if args.after:  # a revision of its own: it may not know the dropped fields either
+        after_files = out / "after-project"
+        after = export_revision(args.after, after_files)[:7]
+        after_config = site_for(after_files, out / "after", args.n, drop)
+    else:
+        after_files, after = PROJECT, working_tree()
+        after_config = site_for(PROJECT, out / "after", args.n, frozenset())
     sides = [
         Side("before", f"before: {commit[:7]}", before_files, before_config, cold=False),
-        Side("cold", "after: no drawn cards kept (a fresh clone)", PROJECT, after_config, cold=True),
-        Side("warm", "after: the next build (cards kept)", PROJECT, after_config, cold=False),
+        Side("cold", "after: no drawn cards kept (a fresh clone)", after_files, after_config, cold=True),
+        Side("warm", "after: the next build (cards kept)", after_files, after_config, cold=False),
     ]
     runs: dict[str, list[BuildRun]] = {side.name: [] for side in sides}
     for number in range(args.warmup + args.runs):
@@ -167,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             runs[side.name].append(run)
             print(f"  {side.label}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU)", file=sys.stderr, flush=True)
-    meta = {"n": args.n, "before": commit, "after": working_tree(), "drop_fields": sorted(drop)}
+    meta = {"n": args.n, "before": commit, "after": after, "drop_fields": sorted(drop)}
     rows = summarise(runs, sides)
     document = {"meta": meta, "rows": rows, "runs": {name: [r.as_dict() for r in rs] for name, rs in runs.items()}}
     (out / "compare.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

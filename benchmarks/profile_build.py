@@ -565,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    args.out.mkdir(parents=True, exist_ok=True)
     if args.phases_only:
         hooks = str(args.hooks_dir.resolve()).replace("\\", "/") + "/"
         timing = time_phases(args.config, hooks)

@@ -180,3 +180,15 @@ def test_compare_builds_one_corpus_with_an_earlier_revision_and_this_one(tmp_pat
     assert (tmp_path / "before-project" / "hooks" / "health_library.py").is_file()
     # The cold build drew every card into the store that the warm build reads.
     assert len(list((tmp_path / "after" / ".cache" / "healthpages" / "cards").glob("*.png"))) == 5 + 3
+
+
+def test_compare_builds_a_later_revision_instead_of_the_working_tree(tmp_path: Path) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    args = ["--before", "HEAD", "--after", "HEAD", "--n", "3", "--runs", "1", "--warmup", "0", "--out", str(tmp_path)]
+    run_benchmark("compare", *args)
+    document = json.loads((tmp_path / "compare.json").read_text())
+    assert document["meta"]["after"] == head.stdout.strip()[:7]
+    assert "with uncommitted changes" not in document["meta"]["after"]
+    # The later revision's own files, exported as the earlier one's are, built the after side.
+    assert (tmp_path / "after-project" / "hooks" / "health_library.py").is_file()
+    assert len(list((tmp_path / "after" / ".cache" / "healthpages" / "cards").glob("*.png"))) == 3 + 3
