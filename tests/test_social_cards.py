@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -147,13 +148,15 @@ def test_no_helper_when_few_cards_are_missing(tmp_path: Path) -> None:
 
 def test_cards_are_all_written_when_the_helper_stops_early(tmp_path: Path) -> None:
     store = CardStore(tmp_path / "store")
-    cards = _library(4)
-    helper = draw_alongside(cards, store, at_least=1)
+    # More cards than the encoders hold at once, so the first is finished before its twin comes.
+    cards = _library(2 * (os.cpu_count() or 1) + 4)
+    twin = Card("cards/twin.png", cards[0].title, "Test library", "example.org")  # drawn once, counted once
+    helper = draw_alongside([*cards, twin], store, at_least=1)
     assert helper is not None
     helper.process.kill()
-    figures = write_cards(cards, tmp_path / "site", store, helper)
-    assert (figures.cards, figures.drawn) == (4, 4)
-    for card in cards:
+    figures = write_cards([*cards, twin], tmp_path / "site", store, helper)
+    assert (figures.cards, figures.drawn) == (len(cards) + 1, len(cards))
+    for card in [*cards, twin]:
         assert (tmp_path / "site" / card.path).read_bytes() == draw_card(card), card.path
 
 

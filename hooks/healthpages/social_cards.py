@@ -402,6 +402,7 @@ def write_cards(
                 write(card, data)
                 continue
             drawn += 1
+            by_helper.discard(key)  # the helper stopped before this one: drawn here, counted once
             waiting[key] = [card]
             pending.append((key, encoders.submit(_card_png, _composed(card))))
             while len(pending) > 2 * workers:
