@@ -33,11 +33,14 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "new-page"
 
 
+_PLACEHOLDER = re.compile("|".join(re.escape(marker) for marker in PLACEHOLDERS))
+
+
 def placeholder_problems(source: PageSource) -> list[Problem]:
     """A problem for every stand-in text from the scaffold that the editor has not replaced."""
     problems = []
     for loc, node in source.front_matter.scalars():
-        if any(marker in node.value for marker in PLACEHOLDERS):
+        if _PLACEHOLDER.search(node.value):
             problems.append(
                 Problem(
                     source.path,
@@ -46,8 +49,10 @@ def placeholder_problems(source: PageSource) -> list[Problem]:
                     field_name(loc),
                 )
             )
+    if not _PLACEHOLDER.search(source.body):
+        return problems
     for offset, line in enumerate(source.body.splitlines()):
-        if any(marker in line for marker in PLACEHOLDERS):
+        if _PLACEHOLDER.search(line):
             problems.append(
                 Problem(
                     source.path,
