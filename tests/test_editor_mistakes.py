@@ -280,6 +280,18 @@ CASES = [
         "check the spelling, or remove the line",
     ),
     Case(
+        "nav entry to no page, with ' - ' in its name",
+        (
+            (
+                "mkdocs.yml",
+                "      - conditions/draft.md",
+                "      - conditions/draft.md\n      - conditions/heavy - periods.md",
+            ),
+        ),
+        f"mkdocs.yml:{DRAFT_NAV + 1}: nav: the navigation lists 'conditions/heavy - periods.md', which is not a page "
+        "in docs/; check the spelling, or remove the line",
+    ),
+    Case(
         "mkdocs.yml setting misspelt",
         (("mkdocs.yml", "site_url:", "siteurl:"),),
         "mkdocs.yml:2: siteurl: Unrecognised configuration name: siteurl; check this setting's spelling and "

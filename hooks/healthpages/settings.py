@@ -201,8 +201,35 @@ NAV_SHAPES = (
 )
 
 
+@dataclass(frozen=True)
+class NavReading:
+    """mkdocs.yml's `nav:` as read: its entries, its problems, and the values of entries YAML joined into the
+    entry above them (indented too far), exactly as YAML read them ("a.md - b.md")."""
+
+    entries: tuple[NavEntry, ...] | None
+    problems: tuple[Problem, ...]
+    swallowed: frozenset[str]
+
+
+def read_nav(config_file: Path, values: dict[str, Any], document: YamlDocument) -> NavReading:
+    shown = config_file.as_posix()
+    problems: list[Problem] = []
+    swallowed: set[str] = set()
+    if "nav" in values and not isinstance(values["nav"], list):
+        problems.append(
+            Problem(shown, document.line_of(("nav",)), "nav: must be followed by its entries, one per line: - page.md")
+        )
+    nav = _nav_entries(values["nav"], document, ("nav",), shown, problems, swallowed) if values.get("nav") else None
+    return NavReading(nav, tuple(problems), frozenset(swallowed))
+
+
 def _nav_entries(
-    value: Any, document: YamlDocument, loc: tuple[str | int, ...], shown: str, problems: list[Problem]
+    value: Any,
+    document: YamlDocument,
+    loc: tuple[str | int, ...],
+    shown: str,
+    problems: list[Problem],
+    swallowed_values: set[str],
 ) -> tuple[NavEntry, ...]:
     entries: list[NavEntry] = []
     items = value if isinstance(value, list) else [value]
@@ -214,6 +241,8 @@ def _nav_entries(
             node = node.value[0][1]
         swallowed = document.swallowed_line(node)
         if swallowed:
+            assert isinstance(node, yaml.ScalarNode)  # only a plain value runs on into the next line
+            swallowed_values.add(str(node.value))
             problems.append(
                 Problem(
                     shown,
@@ -228,7 +257,7 @@ def _nav_entries(
         elif isinstance(item, dict) and len(item) == 1:
             ((title, target),) = item.items()
             if isinstance(target, (list, dict)):
-                children = _nav_entries(target, document, (*here, str(title)), shown, problems)
+                children = _nav_entries(target, document, (*here, str(title)), shown, problems, swallowed_values)
                 entries.append(NavEntry(str(title), children=children, line=line))
             elif target is None:
                 problems.append(
@@ -255,13 +284,7 @@ def _leaf(title: str | None, target: str, line: int) -> NavEntry:
 
 def read_settings(config_file: Path) -> SiteSettings:
     values, document = read_mkdocs_yml(config_file)
-    shown = config_file.as_posix()
-    problems: list[Problem] = []
-    if "nav" in values and not isinstance(values["nav"], list):
-        problems.append(
-            Problem(shown, document.line_of(("nav",)), "nav: must be followed by its entries, one per line: - page.md")
-        )
-    nav = _nav_entries(values["nav"], document, ("nav",), shown, problems) if values.get("nav") else None
-    if problems:
-        raise ProblemsFound(problems)
-    return settings_from(config_file.absolute(), values, nav)
+    nav = read_nav(config_file, values, document)
+    if nav.problems:
+        raise ProblemsFound(list(nav.problems))
+    return settings_from(config_file.absolute(), values, nav.entries)

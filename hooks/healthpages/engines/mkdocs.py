@@ -34,6 +34,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from healthpages.docs_policy import docs_problems
+from healthpages.front_matter import YamlDocument
 from healthpages.library import Library, LibraryBuilder, page_cards
 from healthpages.page_data import take_page_data
 from healthpages.page_model import resolve_path
@@ -41,7 +42,15 @@ from healthpages.preview import bind_problem, error_page, is_page_request, port_
 from healthpages.problems import Problem, ProblemsFound, excerpt
 from healthpages.published import missing_redirects
 from healthpages.render import finish_content, finish_not_found, finish_page
-from healthpages.settings import NAV_SHAPES, NavEntry, SiteSettings, read_mkdocs_yml, read_settings, settings_from
+from healthpages.settings import (
+    NAV_SHAPES,
+    NavEntry,
+    SiteSettings,
+    read_mkdocs_yml,
+    read_nav,
+    read_settings,
+    settings_from,
+)
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
 from healthpages.social_cards import CardHelper, CardStore, draw_alongside, write_cards
@@ -63,17 +72,6 @@ def settings_from_config(config: MkDocsConfig) -> SiteSettings:
         "extra": config.extra,
     }
     return settings_from(Path(config.config_file_path or "mkdocs.yml").absolute(), values, None)
-
-
-def _nav_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _nav_strings(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _nav_strings(item)
 
 
 def nav_entries(items: list[Any]) -> tuple[NavEntry, ...]:
@@ -142,14 +140,21 @@ class MkDocsBuild:
         self.builder = LibraryBuilder(self.settings, self.site, frozenset())
         self.library: Library | None = None
         self.texts: dict[str, str] = {}  # each page's text, to find the line of a problem MkDocs reports
+        # mkdocs.yml as the one reader reads it, once per build: its problems, and the lines it is written on.
+        self.config_document: YamlDocument | None = None
         # Nav entries YAML joined into the entry above (indented too far) are reported once, with their line,
         # by the one mkdocs.yml reader; MkDocs' own messages about them would only confuse.
-        self.swallowed = {piece for value in _nav_strings(config.nav) if " - " in value for piece in value.split(" - ")}
+        self.swallowed: frozenset[str] = frozenset()
         if config.config_file_path:
+            shown = Path(self.settings.shown(Path(config.config_file_path)))
             try:
-                read_settings(Path(self.settings.shown(Path(config.config_file_path))))
+                values, self.config_document = read_mkdocs_yml(shown)
             except ProblemsFound as error:
                 self.builder.problems += error.problems
+            else:
+                nav = read_nav(shown, values, self.config_document)
+                self.builder.problems += nav.problems
+                self.swallowed = nav.swallowed
         self._install_translator()
 
     def _install_translator(self) -> None:
@@ -318,12 +323,13 @@ class MkDocsBuild:
         )
         if match:
             paths = [line.strip().removeprefix("- ") for line in match.group(1).splitlines() if line.strip()]
-            return [self._omitted_problem(path) for path in paths if path not in self.swallowed]
+            joined = {piece for value in self.swallowed for piece in value.split(" - ")}
+            return [self._omitted_problem(path) for path in paths if path not in joined]
         match = re.match(
             r"A reference to '([^']+)' is included in the 'nav' configuration, which is not found", message
         )
         if match:
-            if match.group(1) in removed or " - " in match.group(1):
+            if match.group(1) in removed or match.group(1) in self.swallowed:
                 return []
             return [
                 Problem(
@@ -392,20 +398,16 @@ class MkDocsBuild:
 
     def _redirects_line(self) -> int:
         """The line of mkdocs.yml where a redirect goes (redirect_maps:, else plugins:)."""
-        try:
-            values, document = read_mkdocs_yml(self.settings.config_file)
-        except ProblemsFound:
+        document = self.config_document
+        if document is None:
             return 1
-        for index, item in enumerate(values.get("plugins") or []):
+        for index, item in enumerate(document.data.get("plugins") or []):
             if isinstance(item, dict) and "redirects" in item:
                 return document.line_of(("plugins", index, "redirects", "redirect_maps"))
         return document.line_of(("plugins",))
 
     def _nav_text(self) -> list[str]:
-        try:
-            return self.settings.config_file.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return []
+        return self.config_document.lines if self.config_document is not None else []
 
     def _nav_line(self, path: str) -> int:
         for number, line in enumerate(self._nav_text(), start=1):
