@@ -24,7 +24,7 @@ from mkdocs.config import load_config
 from healthpages.library import LibraryBuilder, PageRecord
 from healthpages.page_data import take_page_data
 from healthpages.page_model import is_topic_path
-from healthpages.settings import TODAY_VARIABLE, NavEntry, SiteSettings, read_settings
+from healthpages.settings import TODAY_VARIABLE, SiteSettings, read_mkdocs_yml, read_settings
 from healthpages.site_data import SiteData, load_site_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,17 +164,24 @@ def read_and_convert(
 
 
 def shipped_topics() -> list[str]:
-    """The shipped site's topic pages (docs paths) in navigation order, read from mkdocs.yml."""
-    settings = read_settings(ROOT / "mkdocs.yml")
+    """The shipped site's topic pages (docs paths) in navigation order, read from mkdocs.yml's plain values
+    (not from the product's navigation, which the home page's cards are built from)."""
+    values, _ = read_mkdocs_yml(ROOT / "mkdocs.yml")
+    topics_dir = read_settings(ROOT / "mkdocs.yml").topics_dir
     found: list[str] = []
 
-    def walk(entries: tuple[NavEntry, ...]) -> None:
-        for entry in entries:
-            if entry.path and is_topic_path(entry.path, settings.topics_dir):
-                found.append(entry.path)
-            walk(entry.children)
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if is_topic_path(value, topics_dir):
+                found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
 
-    walk(settings.nav or ())
+    walk(values.get("nav"))
     return found
 
 

@@ -49,12 +49,11 @@ def zensical_fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def built(engine: str, fixture_site: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    """The fixture site as `engine` built it (MkDocs unless the test is parametrised with `engines()`)."""
-    if engine == "zensical":
-        site: Path = request.getfixturevalue("zensical_fixture_built")
-        return site
-    return build_site(fixture_site / "mkdocs.yml", tmp_path / "out")
+def built(engine: str, request: pytest.FixtureRequest) -> Path:
+    """The fixture site as `engine` built it (MkDocs unless the test is parametrised with `engines()`), built
+    once per session: the tests only read it."""
+    site: Path = request.getfixturevalue("zensical_fixture_built" if engine == "zensical" else "fixture_site_built")
+    return site
 
 
 @pytest.mark.parametrize("engine", engines())

@@ -111,6 +111,17 @@ def test_a_new_font_or_drawing_code_draws_every_card_again(tmp_path: Path, monke
         monkeypatch.undo()
         social_cards.design.cache_clear()
     assert store.key(card) == before
+    # A change to the drawing code (here one more line in the module) is another design too.
+    code = tmp_path / "social_cards.py"
+    code.write_text(Path(social_cards.__file__).read_text(encoding="utf-8") + "# another design\n", encoding="utf-8")
+    monkeypatch.setattr(social_cards, "__file__", str(code))
+    social_cards.design.cache_clear()
+    try:
+        assert store.key(card) != before
+    finally:
+        monkeypatch.undo()
+        social_cards.design.cache_clear()
+    assert store.key(card) == before
 
 
 def _library(count: int) -> list[Card]:
