@@ -199,8 +199,7 @@ def run_builds(
 
 def run_profile(args: argparse.Namespace, corpus: Corpus, config: Path) -> dict[str, Any]:
     say(f"Profiling one N={corpus.n:,} build of (a) with cProfile ...")
-    shutil.rmtree(card_store(config), ignore_errors=True)  # (a) draws every card
-    subprocess.run(
+    subprocess.run(  # as (a), every card drawn: the profile starts each of its builds without the store
         [
             sys.executable,
             "-m",

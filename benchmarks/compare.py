@@ -4,7 +4,8 @@
 for both revisions, each with its own data and static files, and builds it with each one's full
 configuration (variant (a) of the benchmark), interleaved:
 
-- **before**: REV's hooks, templates, data and mkdocs.yml, taken with `git archive` (no checkout);
+- **before**: REV's hooks, templates, data and mkdocs.yml, taken with `git archive` (no checkout), without
+  a store of drawn social cards (a revision that keeps one draws every card, as the cold side does);
 - **after, cold**: this working tree, without the store of drawn social cards, as on a fresh clone;
 - **after, warm**: this working tree right after the cold build, as an editor's next build.
 
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         after_files, after = PROJECT, working_tree()
         after_config = site_for(PROJECT, out / "after", args.n, frozenset())
     sides = [
-        Side("before", f"before: {commit[:7]}", before_files, before_config, cold=False),
+        Side("before", f"before: {commit[:7]}", before_files, before_config, cold=True),
         Side("cold", "after: no drawn cards kept (a fresh clone)", after_files, after_config, cold=True),
         Side("warm", "after: the next build (cards kept)", after_files, after_config, cold=False),
     ]
