@@ -30,13 +30,12 @@ serve-dirty: $(BUILD_STAMP)
 	@NO_MKDOCS_2_WARNING=1 $(BIN)/python -m healthpages serve --port $(PORT) --dirty
 
 ## Run the whole test suite: lint, types, workflow audit, then pytest (installs Debian's chromium when missing)
-test: $(DEV_STAMP) browser
-	BIN=$(BIN) scripts/lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 ## Lint and format check (ruff), types (mypy) and the GitHub workflows (zizmor)
 lint: $(DEV_STAMP)
-	scripts/lint
+	BIN=$(BIN) scripts/lint
 
 ## Check every page: the strict build, without publishing anything; problems as file:line
 check: $(BUILD_STAMP)

@@ -105,14 +105,16 @@ def today_from(configured: object = None) -> date:
     return date.today()
 
 
+def _flag(value: Any) -> bool:
+    """A yes/no setting: true, 1 or yes (any case, or from an environment variable's text) means yes."""
+    return value is not None and str(value).lower() in ("true", "1", "yes")
+
+
 def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry, ...] | None) -> SiteSettings:
     """Settings from the configuration's values (as parsed by MkDocs or by `read_mkdocs_yml`)."""
     root = config_file.parent
     extra = dict(values.get("extra") or {})
     health = dict(extra.get("health_library") or {})
-    release = health.get("release")
-    index_drafts = health.get("index_drafts")
-    leaflets = health.get("leaflets")
     return SiteSettings(
         config_file=config_file,
         docs_dir=(root / str(values.get("docs_dir") or "docs")).absolute(),
@@ -123,13 +125,13 @@ def settings_from(config_file: Path, values: dict[str, Any], nav: tuple[NavEntry
         data_dir=(root / str(health.get("data_dir") or "data")).absolute(),
         nav=nav,
         today=today_from(health.get("today")),
-        release=str(release).lower() in ("true", "1", "yes") if release is not None else False,
+        release=_flag(health.get("release")),
         topics_dir=str(health.get("topics_dir") or DEFAULT_TOPICS_DIR).strip("/"),
         language=str(health.get("language") or "en-GB"),
         nav_section_limit=int(health.get("nav_section_limit") or 20),
-        index_drafts=str(index_drafts).lower() in ("true", "1", "yes") if index_drafts is not None else False,
+        index_drafts=_flag(health.get("index_drafts")),
         logo=str(health.get("logo") or "assets/logo.png").lstrip("/"),
-        leaflets=str(leaflets).lower() in ("true", "1", "yes") if leaflets is not None else False,
+        leaflets=_flag(health.get("leaflets")),
         extra=extra,
     )
 

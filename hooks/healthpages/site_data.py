@@ -12,8 +12,8 @@ from urllib.parse import quote_plus
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from healthpages.front_matter import YamlDocument, parse_yaml
-from healthpages.problems import Problem, ProblemsFound, excerpt, shown_path
+from healthpages.front_matter import Location, YamlDocument, parse_yaml
+from healthpages.problems import Problem, ProblemsFound, excerpt, field_name, shown_path
 from healthpages.text_source import decode
 from healthpages.validation import validate
 
@@ -88,7 +88,6 @@ class Practitioner(Strict):
     job_title: Text
     summary: Text
     experience: list[Text] = []
-    specialty: Text = "Gynecologic"  # a schema.org MedicalSpecialty value
     profile: Text  # the docs page that holds the profile, with an optional #anchor
     image: str = ""  # a photo the practitioner supplied, as a file in docs/ (for example assets/dr-x.jpg)
     same_as: list[HttpsUrl] = []  # pages about the practitioner elsewhere that the practitioner confirmed
@@ -212,6 +211,12 @@ class ProfileLink:
     line: int
     field: str
 
+    @classmethod
+    def at(cls, person: str, target: str, path: str, document: YamlDocument, entry: Location) -> ProfileLink:
+        """The `profile:` of the list entry at `entry` (for example ("reviewers", 0)) in a data file."""
+        loc = (*entry, "profile")
+        return cls(person, target, path, document.line_of(loc), field_name(loc))
+
 
 @dataclass(frozen=True)
 class SiteData:
@@ -297,21 +302,11 @@ def load_site_data(data_dir: Path) -> SiteData:
     practice = practice.model_copy(update={"clinics": clinics})
     reviewers_document, reviewers_shown = reviewers_file[1], reviewers_file[2]
     links = [
-        ProfileLink(
-            f"practitioner '{person.id}'",
-            person.profile,
-            shown,
-            document.line_of(("practitioners", index, "profile")),
-            f"practitioners[{index + 1}].profile",
-        )
+        ProfileLink.at(f"practitioner '{person.id}'", person.profile, shown, document, ("practitioners", index))
         for index, person in enumerate(practice.practitioners)
     ] + [
-        ProfileLink(
-            f"reviewer '{reviewer.id}'",
-            reviewer.profile,
-            reviewers_shown,
-            reviewers_document.line_of(("reviewers", index, "profile")),
-            f"reviewers[{index + 1}].profile",
+        ProfileLink.at(
+            f"reviewer '{reviewer.id}'", reviewer.profile, reviewers_shown, reviewers_document, ("reviewers", index)
         )
         for index, reviewer in enumerate(reviewers.reviewers)
     ]

@@ -24,6 +24,8 @@ def robots_txt(library: Library) -> str:
 def write_site_files(library: Library, site_dir: Path) -> None:
     """Write the files that are the product's, not any page's, once every page is written."""
     (site_dir / "robots.txt").write_text(robots_txt(library), encoding="utf-8")
+    if library.settings.preview:
+        return  # the live preview's pages carry no policy, and its server reads no _headers file
     urls = [result.record.url for result in library.results.values()]
     (site_dir / "_headers").write_text(headers_file(site_dir, urls), encoding="utf-8")
 

@@ -311,7 +311,8 @@ class CardHelper:
         )
 
     def wait(self) -> set[str]:
-        """The keys of the pictures it drew, once it has finished. If it failed, the build draws them itself."""
+        """Once it has finished, the keys of the pictures it was given to draw. Any it did not draw (it failed
+        or was stopped) are still missing from the store, and the build draws them itself."""
         _, stderr = self.process.communicate()
         if self.process.returncode != 0:
             message = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
@@ -327,8 +328,7 @@ class CardHelper:
             self.process.kill()
         self.process.communicate()
         self.todo.unlink(missing_ok=True)
-        assert self.todo.parent is not None
-        for partial in self.todo.parent.glob(f"*.{self.process.pid}.*.tmp"):
+        for partial in self.todo.parent.glob(f"*.{self.process.pid}.*.tmp"):  # as `CardStore.put` names them
             partial.unlink(missing_ok=True)
 
 
@@ -372,7 +372,7 @@ def write_cards(
     workers = os.cpu_count() or 1
     pending: deque[tuple[str, Future[bytes]]] = deque()
     waiting: dict[str, list[Card]] = {}  # the cards of each picture being encoded
-    made: dict[str, bytes] = {}
+    made: dict[str, bytes] = {}  # pictures drawn here, for a second page of the same title when there is no store
 
     def write(card: Card, data: bytes) -> None:
         nonlocal count, total
@@ -383,7 +383,9 @@ def write_cards(
         total += len(data)
 
     def finish(key: str, future: Future[bytes]) -> None:
-        data = made[key] = future.result()
+        data = future.result()
+        if store.folder is None:
+            made[key] = data
         store.put(key, data)
         for card in waiting.pop(key):
             write(card, data)
