@@ -195,16 +195,21 @@ class YamlDocument:
         return [(loc, node) for loc, node in self.nodes() if isinstance(node, yaml.ScalarNode)]
 
 
+def yaml_error_problem(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Problem:
+    """The YAML parser's error as what an editor should change, at its line of the file (`text` starts on
+    `first_line`)."""
+    mark = problem_mark(error)
+    lines = text.splitlines()
+    source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    return Problem(path, first_line + (mark.line if mark else 0), plain_words(error.problem, source_line))
+
+
 def _compose(text: str, path: str, first_line: int) -> yaml.Node | None:
     loader = _Loader(text)
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = problem_mark(error)
-        line = first_line + (mark.line if mark else 0)
-        lines = text.splitlines()
-        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
-        raise ProblemsFound([Problem(path, line, plain_words(error.problem, source_line))]) from None
+        raise ProblemsFound([yaml_error_problem(error, text, path, first_line)]) from None
     except yaml.YAMLError as error:  # a stream that is not one document
         raise ProblemsFound([Problem(path, first_line, f"the YAML cannot be read ({excerpt(error)})")]) from None
     finally:

@@ -207,16 +207,16 @@ class LibraryBuilder:
         self.conversions[src_path] = data
         # The body lines the engine left out before converting (blank lines at its start), if any.
         skipped = max(0, len(record.source.body.split("\n")) - data.source_lines) if data.source_lines else 0
+
+        def file_line(body_line: int) -> int:
+            return record.source.body_first_line + skipped + body_line - 1
+
         for problem in data.problems:
-            line = record.source.body_first_line + skipped + problem.line - 1
-            self.problems.append(Problem(record.shown, line, problem.message, problem.field))
+            self.problems.append(Problem(record.shown, file_line(problem.line), problem.message, problem.field))
         for found in data.spelling:
             if found.word.lower() not in self.accepted_words:
-                line = record.source.body_first_line + found.line - 1
-                text = spelling.message(
-                    spelling.Misspelling(found.word, found.suggestion, found.american), self.word_list
-                )
-                self.problems.append(Problem(record.shown, line, text, "spelling"))
+                text = spelling.message(found, self.word_list)
+                self.problems.append(Problem(record.shown, file_line(found.line), text, "spelling"))
         model = record.model
         if isinstance(model, TopicPage) and data.reading_age > MAX_READING_AGE:
             self.problems.append(

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from healthpages.front_matter import YamlDocument, plain_words, problem_mark
+from healthpages.front_matter import YamlDocument, yaml_error_problem
 from healthpages.problems import Problem, ProblemsFound, excerpt, shown_path
 from healthpages.text_source import decode
 
@@ -186,12 +186,7 @@ def read_mkdocs_yml(config_file: Path) -> tuple[dict[str, Any], YamlDocument]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = problem_mark(error)
-        lines = text.splitlines()
-        source_line = lines[mark.line] if mark and mark.line < len(lines) else ""
-        raise ProblemsFound(
-            [Problem(shown, (mark.line + 1) if mark else 1, plain_words(error.problem, source_line))]
-        ) from None
+        raise ProblemsFound([yaml_error_problem(error, text, shown, 1)]) from None
     if not isinstance(values, dict):
         raise ProblemsFound([Problem(shown, 1, "mkdocs.yml must be a list of settings such as site_name: ...")])
     return values, YamlDocument(values, node, 1, text)

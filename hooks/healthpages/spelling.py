@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Protocol
 
 from healthpages.problems import Problem
 from healthpages.text_source import decode
@@ -145,7 +146,18 @@ def misspellings(text: str) -> list[Misspelling]:
     return found
 
 
-def message(found: Misspelling, word_list: str) -> str:
+class Finding(Protocol):
+    """A misspelt or American word, wherever it was found (see `Misspelling`)."""
+
+    @property
+    def word(self) -> str: ...
+    @property
+    def suggestion(self) -> str: ...
+    @property
+    def american(self) -> bool: ...
+
+
+def message(found: Finding, word_list: str) -> str:
     if found.american:
         return f"'{found.word}' is American spelling; write '{found.suggestion}' (the site uses British spelling)"
     return (
