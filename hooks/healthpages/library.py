@@ -105,9 +105,10 @@ class Library:
 
     @cached_property
     def _site_pages(self) -> Mapping[str, PageResult]:
-        """The first page of each kind, found once: every topic page links to the editorial policy."""
+        """The first page of each kind in docs/ path order (as `LibraryBuilder._policy_page` chooses the policy
+        for the JSON-LD), found once: every topic page links to the editorial policy."""
         pages: dict[str, PageResult] = {}
-        for result in self.results.values():
+        for _, result in sorted(self.results.items()):
             pages.setdefault(result.model.page_type, result)
         return MappingProxyType(pages)
 
