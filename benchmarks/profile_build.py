@@ -18,7 +18,8 @@ Two measurements:
    entry points, wrapped for the run; a nested phase pauses the phase that called it (the content
    policy pauses Markdown conversion, our blocks' Jinja templates pause the MkDocs event that renders
    them). The social cards' row includes the CPU of the helper process that draws missing cards on
-   another core (the build's only child process). This table is the one to quote.
+   another core (the build's only child process: the copy that converts pages on a second core is
+   turned off, so every page is converted where its phases are timed). This table is the one to quote.
 2. The same build under cProfile: each function's own time is attributed to a phase by its file (and,
    in our modules, its name); a function of no phase (a builtin, Jinja2's runtime, `nh3`, `pydantic`,
    `yaml`, `textstat`) inherits its callers' phases in proportion to the time it spent for each. It
@@ -572,7 +573,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hooks-dir", type=Path, default=Path(__file__).resolve().parent.parent / "hooks")
     parser.add_argument("--phases-only", action="store_true", help="only the phase timing, without the profiler")
     args = parser.parse_args(argv)
+    from healthpages.engines.render_ahead import SERIAL_VARIABLE
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # Every page converted in the build's own process, where its phases are timed: no copy converting pages on
+    # a second core (`healthpages.engines.render_ahead`), whose CPU the tables would miss or misplace.
+    os.environ[SERIAL_VARIABLE] = "1"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.phases_only:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -17,6 +18,7 @@ from healthpages.engines.mkdocs import MkDocsBuild
 
 _build: MkDocsBuild | None = None
 _command = "build"  # the MkDocs command this process runs: "serve" builds a local preview
+_dirty = False  # `--dirty`: MkDocs converts only the pages changed since the last build
 
 
 def _current() -> MkDocsBuild:
@@ -25,8 +27,8 @@ def _current() -> MkDocsBuild:
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    global _command
-    _command = command
+    global _command, _dirty
+    _command, _dirty = command, dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -47,8 +49,17 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     return _current().page_source(page)
 
 
+@event_priority(-100)  # after every plugin's: the files and navigation are final when MkDocs starts converting
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    return _current().nav(nav)
+    nav = _current().nav(nav)
+    _current().convert_ahead(files, dirty=_dirty)
+    return nav
+
+
+@event_priority(100)  # first: other plugins read the page's meta as the product read it
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _current().page_markdown(page)
+    return markdown
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

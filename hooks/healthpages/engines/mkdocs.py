@@ -34,6 +34,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from healthpages.docs_policy import docs_problems
+from healthpages.engines.render_ahead import RenderAhead, wanted
 from healthpages.front_matter import YamlDocument
 from healthpages.library import Library, LibraryBuilder, page_cards
 from healthpages.page_data import take_page_data
@@ -127,6 +128,7 @@ class MkDocsBuild:
 
     _translator: _Translator | None = None  # installed on MkDocs' logger for the current build
     _card_helper: CardHelper | None = None  # drawing the current build's missing social cards
+    _ahead: RenderAhead | None = None  # converting the current build's last pages on a second core
 
     def __init__(self, config: MkDocsConfig, *, preview: bool = False) -> None:
         self.config = config
@@ -210,8 +212,17 @@ class MkDocsBuild:
 
     def page_source(self, page: Page) -> str | None:
         """The text read in `files`: MkDocs converts exactly what was checked, even if the file changes meanwhile
-        (an editor saving while the preview rebuilds)."""
-        return self.texts.get(page.file.src_uri)
+        (an editor saving while the preview rebuilds). The front matter already read is not given to MkDocs to
+        parse again: `page_markdown` sets the page's meta from it."""
+        text = self.texts.get(page.file.src_uri)
+        record = self.builder.records.get(page.file.src_uri)
+        return text if text is None or record is None else f"---\n{{}}\n---\n{record.source.body}"
+
+    def page_markdown(self, page: Page) -> None:
+        """The page's meta as MkDocs and the theme read it: the front matter as the product read it."""
+        record = self.builder.records.get(page.file.src_uri)
+        if record is not None:
+            page.meta = dict(record.source.front_matter.data)
 
     def nav(self, nav: Navigation) -> Navigation:
         self.builder.nav = nav_entries(nav.items)
@@ -225,6 +236,20 @@ class MkDocsBuild:
                     item.children = [first]
         return nav
 
+    def convert_ahead(self, files: Files, *, dirty: bool) -> None:
+        """MkDocs is about to convert every page: with many pages, a copy converts the last ones on a second core."""
+        self._stop_converting_ahead()
+        pages = [file.page for file in files.documentation_pages() if file.page is not None]
+        if wanted(len(pages), dirty=dirty):
+            MkDocsBuild._ahead = RenderAhead(pages, self.config, files)
+
+    @staticmethod
+    def _stop_converting_ahead() -> None:
+        ahead, MkDocsBuild._ahead = MkDocsBuild._ahead, None
+        if ahead is not None:
+            ahead.stop()
+            log.debug(f"pages converted on a second core: {ahead.taken} of {len(ahead.pages)}")
+
     def page_content(self, html: str, page: Page) -> str:
         html, data = take_page_data(html)
         self.builder.add_conversion(page.file.src_uri, data)
@@ -237,6 +262,7 @@ class MkDocsBuild:
         return finish_content(html)
 
     def complete(self, files: Files) -> None:
+        self._stop_converting_ahead()  # every page is converted
         # `mkdocs serve --dirty` reads only the edited pages. Our own data for the others comes from `files`;
         # MkDocs' page objects need their sources read too, or the theme's navigation shows them as "None".
         for file in files.documentation_pages():
@@ -244,9 +270,9 @@ class MkDocsBuild:
                 record = self.builder.records.get(file.src_uri)
                 if record is None:
                     file.page.read_source(self.config)
-                else:  # as read_source would set them, from the front matter already read (not parsed again)
+                else:  # as read_source and page_markdown set them, from the front matter already read
                     file.page.markdown = record.source.body
-                    file.page.meta = dict(record.source.front_matter.data)
+                    self.page_markdown(file.page)
         plugin = self.config.plugins.get("redirects")
         redirects = dict(plugin.config.get("redirect_maps") or {}) if plugin is not None else None
         line = self._redirects_line()
