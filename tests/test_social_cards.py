@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PIL import Image
 from healthpages import social_cards
 from healthpages.social_cards import (
     CARD_SIZE,
+    HELPER_NICENESS,
     Card,
     CardStore,
     card_path,
@@ -179,3 +181,20 @@ def test_stopping_a_helper_leaves_no_list_or_partial_picture(tmp_path: Path) -> 
     assert helper.process.returncode is not None
     left = {path.suffix for path in (tmp_path / "store").iterdir()}
     assert left <= {".png"}
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are a Unix feature")
+def test_the_helper_draws_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
+    # A build that converts pages on its second core needs that core before the helper does.
+    helper = draw_alongside(_library(200), CardStore(tmp_path / "store"), at_least=1)
+    assert helper is not None
+    try:
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        seen = ours
+        deadline = time.monotonic() + 60
+        while seen == ours and helper.process.poll() is None and time.monotonic() < deadline:
+            seen = os.getpriority(os.PRIO_PROCESS, helper.process.pid)
+            time.sleep(0.01)
+        assert seen == min(ours + HELPER_NICENESS, 19)
+    finally:
+        helper.stop()

@@ -44,6 +44,7 @@ LOGO_PNG_SIZE = 512
 FONTS = Path(__file__).with_name("fonts")
 # Fewer missing pictures than this are drawn at the end of the build: a helper process would take longer to start.
 HELPER_FROM = 32
+HELPER_NICENESS = 10  # the helper's priority below the build's (0 to 19 on Unix)
 BLUE = "#005eb8"  # the NHS's blue: white text on it has a contrast of 6.9:1
 TEXT = "#212b32"
 WHITE = "#ffffff"
@@ -426,6 +427,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fill-store", type=Path, metavar="TODO_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fill_store:
+        # Behind the build's own processes: a build converting pages on a second core (`render_ahead`) needs that
+        # core first; the cards are needed only at the end of the build, and the helper draws them meanwhile.
+        if hasattr(os, "nice"):
+            os.nice(HELPER_NICENESS)
         fill_store(args.fill_store)
         return 0
     (args.folder / Path(LOGO_SVG).name).write_text(logo_svg(), encoding="utf-8")

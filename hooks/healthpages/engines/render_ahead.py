@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def _convert_from_the_end(
     pages: Sequence[Page], config: MkDocsConfig, files: Files, claims: SynchronizedArray[int], results: Any
 ) -> None:
     """The copy: convert pages from the last one backward until the build has claimed the next one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which ends its copy
     capture = _capture_logging()
     for index in range(len(pages) - 1, -1, -1):
         with claims.get_lock():
