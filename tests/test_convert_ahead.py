@@ -125,22 +125,19 @@ def test_the_copy_converts_pages_and_the_site_is_the_same(
     assert [name for name in written if written[name] != serial_site[name]] == []
 
 
-def test_pages_a_stopped_copy_did_not_send_are_converted_by_the_build(
-    corpus: Path, serial_site: dict[str, bytes], tmp_path: Path
+@pytest.mark.parametrize(
+    ("mode", "from_the_copy"),
+    [
+        pytest.param("stops", 4, id="pages-a-stopped-copy-did-not-send-are-converted-by-the-build"),
+        pytest.param("differs", 0, id="a-page-the-copy-read-differently-is-converted-by-the-build"),
+    ],
+)
+def test_the_build_converts_what_the_copy_did_not_give_it(
+    corpus: Path, serial_site: dict[str, bytes], tmp_path: Path, mode: str, from_the_copy: int
 ) -> None:
-    code, output = build(corpus, tmp_path / "site", mode="stops")
+    code, output = build(corpus, tmp_path / "site", mode=mode)
     assert code == 0, output[-3000:]
-    assert taken(output)[0] == 4
-    written = site_files(tmp_path / "site")
-    assert [name for name in serial_site if written.get(name) != serial_site[name]] == []
-
-
-def test_a_page_the_copy_read_differently_is_converted_by_the_build(
-    corpus: Path, serial_site: dict[str, bytes], tmp_path: Path
-) -> None:
-    code, output = build(corpus, tmp_path / "site", mode="differs")
-    assert code == 0, output[-3000:]
-    assert taken(output)[0] == 0
+    assert taken(output)[0] == from_the_copy
     written = site_files(tmp_path / "site")
     assert [name for name in serial_site if written.get(name) != serial_site[name]] == []
 

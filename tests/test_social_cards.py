@@ -101,28 +101,27 @@ def test_a_new_font_or_drawing_code_draws_every_card_again(tmp_path: Path, monke
     card = Card("x.png", "Endometriosis", "Test library", "example.org")
     store = CardStore(tmp_path / "store")
     before = store.key(card)
+
+    def key_with(name: str, value: object) -> str:
+        """The card's key with one of the module's values changed (then put back)."""
+        monkeypatch.setattr(social_cards, name, value)
+        social_cards.design.cache_clear()
+        try:
+            return store.key(card)
+        finally:
+            monkeypatch.undo()
+            social_cards.design.cache_clear()
+
     fonts = tmp_path / "fonts"
     shutil.copytree(social_cards.FONTS, fonts)
     font = sorted(fonts.glob("*.ttf"))[0]
     font.write_bytes(font.read_bytes() + b"\0")
-    monkeypatch.setattr(social_cards, "FONTS", fonts)
-    social_cards.design.cache_clear()
-    try:
-        assert store.key(card) != before
-    finally:
-        monkeypatch.undo()
-        social_cards.design.cache_clear()
+    assert key_with("FONTS", fonts) != before
     assert store.key(card) == before
     # A change to the drawing code (here one more line in the module) is another design too.
     code = tmp_path / "social_cards.py"
     code.write_text(Path(social_cards.__file__).read_text(encoding="utf-8") + "# another design\n", encoding="utf-8")
-    monkeypatch.setattr(social_cards, "__file__", str(code))
-    social_cards.design.cache_clear()
-    try:
-        assert store.key(card) != before
-    finally:
-        monkeypatch.undo()
-        social_cards.design.cache_clear()
+    assert key_with("__file__", str(code)) != before
     assert store.key(card) == before
 
 

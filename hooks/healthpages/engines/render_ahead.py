@@ -86,7 +86,9 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         record.msg, record.args = record.getMessage(), None  # as text: the arguments may not pickle
-        record.exc_info, record.stack_info = None, None
+        if record.exc_info and not record.exc_text:  # the traceback as text too, as a formatter would print it
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
         self.records.append(record)
 
 
@@ -149,8 +151,6 @@ class RenderAhead:
     def __init__(self, pages: Sequence[Page], config: MkDocsConfig, files: Files) -> None:
         context = multiprocessing.get_context("fork")
         self.pages = list(pages)
-        self.files = files
-        self.index = {id(page): number for number, page in enumerate(self.pages)}
         self.claims: SynchronizedArray[int] = context.Array("b", len(self.pages))
         self.results: Any = context.Queue()
         self.received: dict[int, Converted | None] = {}
@@ -162,12 +162,11 @@ class RenderAhead:
             daemon=True,
         )
         self.process.start()
-        for page in self.pages:  # the build's loop calls page.render: this takes the copy's result instead
-            page.render = partial(self._render, page)  # type: ignore[method-assign]
+        for index, page in enumerate(self.pages):  # the build's loop calls page.render: this takes the copy's result
+            page.render = partial(self._render, page, index)  # type: ignore[method-assign]
 
-    def _render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+    def _render(self, page: Page, index: int, config: MkDocsConfig, files: Files) -> None:
         del page.render  # back to Page.render
-        index = self.index[id(page)]
         with self.claims.get_lock():
             mine = self.claims[index] == _FREE
             if mine:
@@ -183,7 +182,7 @@ class RenderAhead:
             page.links_to_anchors = {
                 file: anchors
                 for src_uri, anchors in converted.links_to_anchors.items()
-                if (file := self.files.get_file_from_path(src_uri)) is not None
+                if (file := files.get_file_from_path(src_uri)) is not None
             }
         for record in converted.records:
             logging.getLogger(record.name).handle(record)
