@@ -14,6 +14,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from healthpages.engines.collector import set_for_command
 from healthpages.engines.mkdocs import MkDocsBuild
 
 _build: MkDocsBuild | None = None
@@ -29,6 +30,7 @@ def _current() -> MkDocsBuild:
 def on_startup(*, command: str, dirty: bool) -> None:
     global _command, _dirty
     _command, _dirty = command, dirty
+    set_for_command(command)  # a one-shot build collects garbage less often, and not at its exit
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

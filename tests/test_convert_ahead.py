@@ -15,17 +15,27 @@ from pathlib import Path
 
 import pytest
 
+from healthpages.engines.collector import YOUNG_OBJECTS
 from healthpages.engines.render_ahead import AHEAD_FROM, SERIAL_VARIABLE
 from sitebuild import ROOT
 
 # The build in a process of its own; "stops" and "differs" change the copy only (it is a fork of this process).
 BUILD = """
-import os, sys
+import gc, os, sys
 import healthpages.engines.render_ahead as ahead
 from healthpages.engines.mkdocs import MkDocsBuild
 
 mode, config_file, site_dir = sys.argv[1:]
 build_pid = os.getpid()
+convert_in_copy = ahead._convert_from_the_end
+
+
+def reports_frozen(*args):
+    print(f"objects the copy's collections leave alone: {gc.get_freeze_count()}", file=sys.stderr, flush=True)
+    convert_in_copy(*args)
+
+
+ahead._convert_from_the_end = reports_frozen
 if mode == "stops":  # the copy sends four pages, then stops after claiming a fifth
     convert = ahead._convert_from_the_end
 
@@ -56,10 +66,15 @@ elif mode == "differs":  # the copy reads a sentence more on every page than the
 from mkdocs.__main__ import cli
 
 sys.argv = ["mkdocs", "build", "--strict", "--verbose", "--config-file", config_file, "--site-dir", site_dir]
-cli()
+try:
+    cli()
+finally:
+    print(f"objects the build's collections leave alone: {gc.get_freeze_count()}", file=sys.stderr, flush=True)
+    print(f"the build collects its youngest objects every {gc.get_threshold()[0]}", file=sys.stderr, flush=True)
 """
 
 TAKEN = re.compile(r"pages converted on a second core: (\d+) of (\d+)")
+FROZEN = re.compile(r"objects the (copy|build)'s collections leave alone: (\d+)")
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +135,11 @@ def test_the_copy_converts_pages_and_the_site_is_the_same(
     converted, pages = taken(output)
     assert pages == AHEAD_FROM + 3  # every topic and the home, A to Z and experts pages
     assert 0 < converted < pages
+    # The copy's garbage collections leave the objects it shares with the build alone; the build's do not.
+    frozen = dict(FROZEN.findall(output))
+    assert int(frozen["copy"]) > 10_000
+    assert int(frozen["build"]) == 0
+    assert f"the build collects its youngest objects every {YOUNG_OBJECTS}\n" in output  # a one-shot command
     written = site_files(tmp_path / "site")
     assert written.keys() == serial_site.keys()
     assert [name for name in written if written[name] != serial_site[name]] == []

@@ -40,6 +40,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from healthpages.engines.collector import frozen_for_fork
+
 AHEAD_FROM = 64  # pages: below this, forking costs more than the second core saves
 SERIAL_VARIABLE = "HEALTHPAGES_SERIAL"
 
@@ -161,7 +163,8 @@ class RenderAhead:
             name="healthpages-render-ahead",
             daemon=True,
         )
-        self.process.start()
+        with frozen_for_fork():
+            self.process.start()
         for index, page in enumerate(self.pages):  # the build's loop calls page.render: this takes the copy's result
             page.render = partial(self._render, page, index)  # type: ignore[method-assign]
 
