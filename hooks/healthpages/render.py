@@ -75,6 +75,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # the product's code, read once per process like its Python: no file checks per page
     )
     env.filters["uk_date"] = lambda day: uk_date(day) if isinstance(day, date) else ""
 
