@@ -22,6 +22,8 @@ from pyld import jsonld
 from schema_org import registry
 
 from healthpages.health_aspects import aspects_of
+from healthpages.page_model import SITE_PAGE_TYPES
+from healthpages.structured_data import PAGE_TYPES
 from sitebuild import engines, html_pages, read_html, reader_text
 
 SCHEMA = "https://schema.org/"
@@ -491,6 +493,11 @@ def test_page_types(shipped_site: Path) -> None:
     for name, kind in expected:
         (block,) = extract(shipped_site / name, SITE)
         assert page_node(block["@graph"])["@type"] == kind, name
+
+
+@pytest.mark.parametrize("page_type", SITE_PAGE_TYPES)
+def test_every_kind_of_site_page_has_a_schema_org_web_page_type(page_type: str) -> None:
+    assert "WebPage" in (PAGE_TYPES[page_type], *registry.ancestry(PAGE_TYPES[page_type]))  # type: ignore[index]
 
 
 @pytest.mark.parametrize("engine", engines())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -20,7 +20,8 @@ from healthpages.site_data import HttpsUrl, SiteData, Slug
 from healthpages.validation import validate
 
 REVIEW_INTERVAL_YEARS = 3
-SITE_PAGE_TYPES = ("home", "index", "experts", "contact", "policy")
+SitePageType = Literal["home", "index", "experts", "contact", "policy"]  # every kind of page outside the topics
+SITE_PAGE_TYPES: tuple[str, ...] = get_args(SitePageType)
 # Parts of a page that Material for MkDocs hides when front matter lists them under `hide`.
 Hideable = Literal["navigation", "toc", "footer", "tags", "feedback", "path"]
 
@@ -302,7 +303,7 @@ class BasePage(Strict):
 class SitePage(BasePage):
     """Home, A to Z, experts, contact and policy pages: no medical fields."""
 
-    page_type: Literal["home", "index", "experts", "contact", "policy"]
+    page_type: SitePageType
     when_to_get_help: WhenToGetHelp | None = None  # the home page carries the same urgent-care block
 
 

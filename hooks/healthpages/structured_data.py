@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from healthpages.health_aspects import HELP_SECTION, SCHEMA, sections
-from healthpages.page_model import SitePage, TopicPage
+from healthpages.page_model import SitePage, SitePageType, TopicPage
 from healthpages.scaffold import slugify
 from healthpages.site_data import Address, Reviewer, SiteData
 
@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 
 LANGUAGE = "en-GB"
 _HREF = re.compile(r'href="([^"]*)"')
-# The page node's type for each kind of site page; medical pages are MedicalWebPage.
-PAGE_TYPES = {
+# The page node's type for each kind of site page (a test checks that every kind has one); medical pages are
+# MedicalWebPage.
+PAGE_TYPES: dict[SitePageType, str] = {
     "home": "WebPage",
     "index": "CollectionPage",
     "experts": "AboutPage",
