@@ -139,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"signed {settings.shown(path)}: reviewed by {args.reviewer}")
             return 0
         if args.command == "review-status":
-            changed = _changed_files(args.changed_since) if args.changed_since else None
+            # Changed files as every problem and page names them (relative to where the command runs).
+            changed = (
+                {settings.shown(settings.root / path) for path in _changed_files(args.changed_since)}
+                if args.changed_since
+                else None
+            )
             due = settings.today + timedelta(days=args.due_within) if args.due_within is not None else None
             found = check_build(args.config_file, release=False).problems if args.with_check else None
             rows = review_queue.queue(settings, changed=changed, due_by=due, found=found)

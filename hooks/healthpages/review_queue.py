@@ -50,7 +50,8 @@ def queue(
     due_by: date | None = None,
     found: list[Problem] | None = None,
 ) -> list[QueueRow]:
-    """Medical pages, most urgent first; `changed` limits them to files changed, `due_by` to pages needing action.
+    """Medical pages, most urgent first; `changed` (files as shown) limits them to those, `due_by` to pages needing
+    action.
 
     `found` are the problems of a check (the strict build), listed with their pages; without it, only what
     the pages' front matter shows."""
@@ -58,14 +59,8 @@ def queue(
     if found is not None:
         builder.problems = sorted(set(found))
     rows = []
-    root = settings.root
-    for src_path, record in builder.records.items():
-        path = (
-            (settings.docs_dir / src_path).relative_to(root).as_posix()
-            if settings.docs_dir.is_relative_to(root)
-            else src_path
-        )
-        if changed is not None and path not in changed:
+    for record in builder.records.values():
+        if changed is not None and record.shown not in changed:
             continue
         if not isinstance(record.model, TopicPage):
             continue
@@ -75,9 +70,8 @@ def queue(
         problems = tuple(p for p in builder.problems if p.path == record.shown)
         rows.append(QueueRow(record.shown, record.title, state, problems))
     shown_problems = {p.path for p in builder.problems}
-    for path in sorted(changed or ()):  # changed pages whose front matter could not be read at all
-        shown = settings.shown(root / path)
-        if path.endswith(".md") and shown in shown_problems and not any(r.shown == shown for r in rows):
+    for shown in sorted(changed or ()):  # changed pages whose front matter could not be read at all
+        if shown.endswith(".md") and shown in shown_problems and not any(r.shown == shown for r in rows):
             rows.append(
                 QueueRow(
                     shown,
@@ -92,19 +86,18 @@ def queue(
 def other_changes(
     settings: SiteSettings, changed: set[str], rows: list[QueueRow], found: list[Problem] | None = None
 ) -> tuple[list[ChangedPage], list[Problem]]:
-    """The changed pages that are not medical, and the problems in changed files that are not pages
-    (mkdocs.yml, data/), for a pull request's summary."""
+    """The changed pages (files as shown) that are not medical, and the problems in changed files that are not
+    pages (mkdocs.yml, data/), for a pull request's summary."""
     builder = read_library(settings)
     problems = sorted(set(found)) if found is not None else builder.problems
-    shown_changed = {settings.shown(settings.root / path) for path in changed}
     listed = {row.shown for row in rows}
     pages = [
         ChangedPage(record.shown, record.title, tuple(p for p in problems if p.path == record.shown))
         for _, record in sorted(builder.records.items())
-        if record.shown in shown_changed and record.shown not in listed and not isinstance(record.model, TopicPage)
+        if record.shown in changed and record.shown not in listed and not isinstance(record.model, TopicPage)
     ]
     page_paths = listed | {page.shown for page in pages}
-    elsewhere = [p for p in problems if p.path in shown_changed and p.path not in page_paths]
+    elsewhere = [p for p in problems if p.path in changed and p.path not in page_paths]
     return pages, elsewhere
 
 
