@@ -83,3 +83,7 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     _current().post_build()
+
+
+def on_shutdown() -> None:
+    MkDocsBuild.shutdown()

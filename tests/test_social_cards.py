@@ -15,8 +15,10 @@ import pytest
 from PIL import Image
 
 from healthpages import social_cards
+from healthpages.settings import CARD_STORE
 from healthpages.social_cards import (
     CARD_SIZE,
+    HELPER_FROM,
     HELPER_NICENESS,
     Card,
     CardStore,
@@ -180,6 +182,34 @@ def test_stopping_a_helper_leaves_no_list_or_partial_picture(tmp_path: Path) -> 
     assert helper.process.returncode is not None
     left = {path.suffix for path in (tmp_path / "store").iterdir()}
     assert left <= {".png"}
+
+
+def test_a_build_that_fails_before_its_cards_are_written_stops_its_helper(tmp_path: Path) -> None:
+    # A library large enough for a helper, with an American spelling on a page: the strict build finds it while it
+    # converts the pages and fails before it writes the cards. MkDocs' shutdown event stops the helper, which
+    # would otherwise go on after the build and leave its list of cards in the store.
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.configs import write_variants
+        from benchmarks.corpus import generate
+    finally:
+        sys.path.remove(str(ROOT))
+    config_file = write_variants(ROOT, generate(tmp_path, HELPER_FROM + 8, ROOT))["a"]
+    page = sorted((tmp_path / "docs" / "conditions").rglob("*.md"))[-1]
+    page.write_text(page.read_text() + "\nThe color of the discharge can change.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config_file)],
+        cwd=tmp_path,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "'color' is American spelling" in result.stderr
+    store = config_file.parent / CARD_STORE
+    assert store.is_dir()  # made by the helper: nothing else in a failed build writes to the store
+    assert {path.suffix for path in store.iterdir()} <= {".png"}
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are a Unix feature")

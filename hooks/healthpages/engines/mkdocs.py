@@ -203,9 +203,7 @@ class MkDocsBuild:
     def _draw_cards_alongside(self) -> None:
         """Every title is known now: a helper process draws the missing social cards while MkDocs builds the pages
         (a rebuild of `mkdocs serve` stops the helper of the build before, which may have ended early)."""
-        if MkDocsBuild._card_helper is not None:
-            MkDocsBuild._card_helper.stop()
-        MkDocsBuild._card_helper = None
+        MkDocsBuild._stop_card_helper()
         if not self.builder.problems:
             cards = page_cards(self.builder.records.values(), self.settings)
             MkDocsBuild._card_helper = draw_alongside(cards, CardStore(self.settings.card_store))
@@ -242,6 +240,19 @@ class MkDocsBuild:
         pages = [file.page for file in files.documentation_pages() if file.page is not None]
         if wanted(len(pages), dirty=dirty):
             MkDocsBuild._ahead = RenderAhead(pages, self.config, files)
+
+    @staticmethod
+    def _stop_card_helper() -> None:
+        helper, MkDocsBuild._card_helper = MkDocsBuild._card_helper, None
+        if helper is not None:
+            helper.stop()
+
+    @staticmethod
+    def shutdown() -> None:
+        """The command ends, finished, failed or interrupted: no helper process or converting copy outlives it (what
+        the helper drew stays in the store for the next build)."""
+        MkDocsBuild._stop_card_helper()
+        MkDocsBuild._stop_converting_ahead()
 
     @staticmethod
     def _stop_converting_ahead() -> None:
