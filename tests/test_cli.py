@@ -300,7 +300,17 @@ def _git(site: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=site.parent, env=env, check=True, capture_output=True, timeout=60)
 
 
-def test_review_status_of_a_pull_request_lists_changed_pages_status_and_problems(fixture_site: Path) -> None:
+@pytest.mark.parametrize(
+    "from_the_repository_root", [False, True], ids=["in-the-site-folder", "from-the-repository-root"]
+)
+def test_review_status_of_a_pull_request_lists_changed_pages_status_and_problems(
+    fixture_site: Path, from_the_repository_root: bool
+) -> None:
+    # The site's folder is inside the repository: run there, or from the repository's root with --config-file.
+    where, options = fixture_site, []
+    if from_the_repository_root:
+        where, options = fixture_site.parent, ["--config-file", f"{fixture_site.name}/mkdocs.yml"]
+    shown = f"{fixture_site.name}/" if from_the_repository_root else ""
     _git(fixture_site, "init", "-q", "-b", "main")
     _git(fixture_site, "add", "-A")
     _git(fixture_site, "commit", "-q", "-m", "base")
@@ -309,7 +319,9 @@ def test_review_status_of_a_pull_request_lists_changed_pages_status_and_problems
     contact = fixture_site / "docs" / "contact.md"
     contact.write_text(contact.read_text() + "\nAnother line.\n")
     _git(fixture_site, "commit", "-q", "-am", "change two pages")
-    result = run_cli(fixture_site, "review-status", "--format", "markdown", "--changed-since", "HEAD~1", "--with-check")
+    result = run_cli(
+        where, *options, "review-status", "--format", "markdown", "--changed-since", "HEAD~1", "--with-check"
+    )
     assert result.returncode == 0, result.stderr
     contact_title = split_page(contact.read_text(), "contact.md").front_matter
     assert result.stdout.splitlines() == [
@@ -317,15 +329,15 @@ def test_review_status_of_a_pull_request_lists_changed_pages_status_and_problems
         "",
         "| Page | Status | Reviewer | Last reviewed | Next review due | Problems |",
         "| --- | --- | --- | --- | --- | --- |",
-        "| `docs/conditions/draft.md` (Draft condition) | draft, awaiting clinical review |  |  |  | "
+        f"| `{shown}docs/conditions/draft.md` (Draft condition) | draft, awaiting clinical review |  |  |  | "
         "1 (listed below) |",
         "",
         "Other pages changed (no clinical review needed):",
         "",
-        f"- `docs/contact.md` ({contact_title.data['title']}): no problems",
+        f"- `{shown}docs/contact.md` ({contact_title.data['title']}): no problems",
         "",
         "Problems to fix before a clinician reviews these pages:",
         "",
-        "- `docs/conditions/draft.md:20: spelling: 'color' is American spelling; write 'colour' (the site uses "
+        f"- `{shown}docs/conditions/draft.md:20: spelling: 'color' is American spelling; write 'colour' (the site uses "
         "British spelling)`",
     ]

@@ -22,7 +22,7 @@ from pyld import jsonld
 from schema_org import registry
 
 from healthpages.health_aspects import aspects_of
-from healthpages.page_model import SITE_PAGE_TYPES
+from healthpages.page_model import SITE_PAGE_TYPES, SitePageType
 from healthpages.structured_data import PAGE_TYPES
 from sitebuild import engines, html_pages, read_html, reader_text
 
@@ -496,8 +496,8 @@ def test_page_types(shipped_site: Path) -> None:
 
 
 @pytest.mark.parametrize("page_type", SITE_PAGE_TYPES)
-def test_every_kind_of_site_page_has_a_schema_org_web_page_type(page_type: str) -> None:
-    assert "WebPage" in (PAGE_TYPES[page_type], *registry.ancestry(PAGE_TYPES[page_type]))  # type: ignore[index]
+def test_every_kind_of_site_page_has_a_schema_org_web_page_type(page_type: SitePageType) -> None:
+    assert "WebPage" in (PAGE_TYPES[page_type], *registry.ancestry(PAGE_TYPES[page_type]))
 
 
 @pytest.mark.parametrize("engine", engines())

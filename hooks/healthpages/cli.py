@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"signed {settings.shown(path)}: reviewed by {args.reviewer}")
             return 0
         if args.command == "review-status":
-            # Changed files as every problem and page names them (relative to where the command runs).
+            # Changed files as every problem and page names them (git gives them relative to where the command runs).
             changed = (
-                {settings.shown(settings.root / path) for path in _changed_files(args.changed_since)}
+                {settings.shown(Path(path)) for path in _changed_files(args.changed_since)}
                 if args.changed_since
                 else None
             )

@@ -21,7 +21,7 @@ from healthpages.validation import validate
 
 REVIEW_INTERVAL_YEARS = 3
 SitePageType = Literal["home", "index", "experts", "contact", "policy"]  # every kind of page outside the topics
-SITE_PAGE_TYPES: tuple[str, ...] = get_args(SitePageType)
+SITE_PAGE_TYPES: tuple[SitePageType, ...] = get_args(SitePageType)
 # Parts of a page that Material for MkDocs hides when front matter lists them under `hide`.
 Hideable = Literal["navigation", "toc", "footer", "tags", "feedback", "path"]
 

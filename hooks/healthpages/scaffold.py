@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from healthpages.front_matter import PageSource
+from healthpages.page_model import SITE_PAGE_TYPES
 from healthpages.problems import Problem, ProblemsFound, field_name
 from healthpages.settings import SiteSettings
 from healthpages.site_data import load_site_data
@@ -76,6 +77,7 @@ def new_page(settings: SiteSettings, title: str, path: Path | None, today: date)
         .replace("{{title}}", quoted)
         .replace("{{today}}", today.isoformat())
         .replace("{{clinic}}", clinic)
+        .replace("{{site_page_types}}", f"{', '.join(SITE_PAGE_TYPES[:-1])} or {SITE_PAGE_TYPES[-1]}")
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
