@@ -11,6 +11,7 @@ import pytest
 
 from healthpages.cli import main
 from healthpages.front_matter import split_page
+from healthpages.page_model import SITE_PAGE_TYPES
 from healthpages.review import content_fingerprint
 from sitebuild import FIXTURES, ROOT, build_site, read_html
 
@@ -106,6 +107,8 @@ def test_new_scaffolds_a_page_that_only_needs_filling_in(fixture_site: Path) -> 
     created = fixture_site / "docs/conditions/vulval-pain-vulvodynia.md"
     text = created.read_text()
     assert 'title: "Vulval pain (vulvodynia)"' in text and "status: draft" in text
+    assert "{{" not in text  # every stand-in of the template filled, the kinds of site page among them
+    assert f"use {', '.join(SITE_PAGE_TYPES[:-1])} or {SITE_PAGE_TYPES[-1]}." in text
     for field in (
         "description",
         "page_type",
