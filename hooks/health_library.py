@@ -69,7 +69,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    _current().complete(files)
+    _current().complete(files, env)
     return env
 
 

@@ -29,6 +29,7 @@ from healthpages.library import Library, PageResult, uk_date
 from healthpages.page_data import END_SLOT, TOP_SLOT
 from healthpages.page_model import SitePage, TopicPage
 from healthpages.security_policy import add_policy, inline_script_hashes
+from healthpages.template_cache import compiled_templates
 
 NOT_FOUND_SLOT = '<div data-health-slot="not-found"></div>'
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
@@ -77,6 +78,7 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # the product's code, read once per process like its Python: no file checks per page
     )
+    env.bytecode_cache = compiled_templates(env)  # and compiled once, not in every process
     env.filters["uk_date"] = lambda day: uk_date(day) if isinstance(day, date) else ""
 
     @pass_context

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import BytecodeCache, Environment
-from jinja2.bccache import Bucket
+from jinja2 import Environment
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -55,6 +54,7 @@ from healthpages.settings import (
 from healthpages.site_data import load_site_data
 from healthpages.site_files import rewrite_sitemap, write_site_files
 from healthpages.social_cards import CardHelper, CardStore, draw_alongside, write_cards
+from healthpages.template_cache import compiled_templates
 from healthpages.text_source import decode
 
 log = logging.getLogger("mkdocs.plugins.health_library")
@@ -272,8 +272,10 @@ class MkDocsBuild:
         page.meta.pop("template", None)
         return finish_content(html)
 
-    def complete(self, files: Files) -> None:
+    def complete(self, files: Files, env: Environment) -> None:
         self._stop_converting_ahead()  # every page is converted
+        if env.bytecode_cache is None:  # the theme's templates compiled once, not on every build
+            env.bytecode_cache = compiled_templates(env)
         # `mkdocs serve --dirty` reads only the edited pages. Our own data for the others comes from `files`;
         # MkDocs' page objects need their sources read too, or the theme's navigation shows them as "None".
         for file in files.documentation_pages():
@@ -542,34 +544,6 @@ def _about_config(message: str) -> bool:
     )
 
 
-class _CompiledTemplates(BytecodeCache):
-    """The theme's templates compiled once per preview, not once per rebuild (Jinja checks each source's checksum)."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = _CompiledTemplates()
-
-
-def _keep_compiled_templates(config: MkDocsConfig) -> None:
-    make_env = config.theme.get_env
-
-    def get_env() -> Environment:
-        env = make_env()
-        env.bytecode_cache = _TEMPLATES
-        return env
-
-    setattr(config.theme, "get_env", get_env)  # noqa: B010 - replaces the method of this one theme object
-
-
 def run_build(
     config_file: Path, site_dir: str, *, release: bool = False, dirty: bool = False, serve_url: str | None = None
 ) -> BuildReport:
@@ -582,7 +556,6 @@ def run_build(
                 config.extra.setdefault("health_library", {})["release"] = True
             if serve_url:
                 config.site_url = serve_url
-                _keep_compiled_templates(config)
             config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
             try:
                 build(config, serve_url=serve_url, dirty=dirty)
