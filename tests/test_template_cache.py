@@ -10,11 +10,13 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from jinja2 import DictLoader, Environment
+from jinja2 import DictLoader, Environment, pass_context
+from jinja2.runtime import Context
 
 from healthpages.template_cache import compiled_templates
 
@@ -86,19 +88,52 @@ def _render(env: Environment) -> str:
     return env.get_template("page.html").render()
 
 
+def _loud(value: str) -> str:
+    return value.upper()
+
+
+def _quiet(value: str) -> str:
+    return value.lower()
+
+
+@pass_context
+def _named(context: Context, value: str) -> str:
+    return f"{context.name}: {value}"
+
+
+def _environment(source: str, shout: Callable[..., str] = _loud, **settings: Any) -> Environment:
+    env = Environment(loader=DictLoader({"page.html": source}), **settings)
+    env.filters["shout"] = shout
+    return env
+
+
 def test_a_changed_template_or_an_environment_set_up_differently_compiles_again(own_temporary_folder: Path) -> None:
     source = "{% if true %}\nshown{% endif %}"
-    assert _render(Environment(loader=DictLoader({"page.html": source}), trim_blocks=True)) == "shown"
+    assert _render(_environment(source, trim_blocks=True)) == "shown"
     # The same template, where a newline after a block is kept: compiled code of its own.
-    assert _render(Environment(loader=DictLoader({"page.html": source}))) == "\nshown"
+    assert _render(_environment(source)) == "\nshown"
     # The template changed: compiled again.
-    changed = "{% if true %}\nchanged{% endif %}"
-    assert _render(Environment(loader=DictLoader({"page.html": changed}), trim_blocks=True)) == "changed"
+    assert _render(_environment("{% if true %}\nchanged{% endif %}", trim_blocks=True)) == "changed"
+    # A filter given a constant runs while the template is compiled, and how a filter is called is part of the
+    # compiled code: another filter under the same name, or one called with the context, compiles again.
+    source = "{{ 'Shown' | shout }}"
+    assert _render(_environment(source)) == "SHOWN"
+    assert _render(_environment(source, shout=_quiet)) == "shown"
+    assert _render(_environment(source, shout=_named)) == "page.html: Shown"
+
+
+def test_a_folder_that_cannot_be_written_costs_only_the_compiling(own_temporary_folder: Path) -> None:
+    env = _environment("{{ 'kept' | shout }}")
+    env.bytecode_cache = compiled_templates(env)
+    folder = own_temporary_folder / f"_jinja2-cache-{os.getuid()}"
+    folder.rmdir()  # removed while the process runs (a cleaner of the temporary folder), a file in its place
+    folder.write_text("not a folder")
+    assert env.get_template("page.html").render() == "KEPT"
 
 
 def test_no_cache_where_jinja_finds_its_folder_unsafe(own_temporary_folder: Path) -> None:
     # Something other than the user's own folder where Jinja keeps its cache: nothing is kept, and nothing fails.
     (own_temporary_folder / f"_jinja2-cache-{os.getuid()}").write_text("not a folder")
-    env = Environment(loader=DictLoader({"page.html": "text"}))
+    env = _environment("text")
     assert compiled_templates(env) is None
     assert _render(env) == "text"

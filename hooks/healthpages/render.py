@@ -78,7 +78,6 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # the product's code, read once per process like its Python: no file checks per page
     )
-    env.bytecode_cache = compiled_templates(env)  # and compiled once, not in every process
     env.filters["uk_date"] = lambda day: uk_date(day) if isinstance(day, date) else ""
 
     @pass_context
@@ -103,6 +102,7 @@ def _environment() -> Environment:
     env.filters["site_link"] = site_link
     env.filters["qr_png"] = qr_png
     env.filters["leaflet_file"] = lambda result: leaflet_file(result.record.url)
+    env.bytecode_cache = compiled_templates(env)  # compiled once, not in every process: after the filters are set
     return env
 
 
