@@ -6,7 +6,6 @@ Each case runs in a process of its own: the settings are the process's, and the 
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 
@@ -28,8 +27,11 @@ class Cycle:
         print("freed at exit", flush=True)
 
 
+default = gc.get_threshold()[0]
 set_for_command(sys.argv[1])
-print("young generation collected every", gc.get_threshold()[0], flush=True)
+set_for_command(sys.argv[1])  # a process that builds twice (the tests) ends with the same settings
+young = gc.get_threshold()[0]
+print("young generation collected every", "Python's default" if young == default else young, flush=True)
 kept_to_the_end = Cycle()
 """
 
@@ -40,10 +42,12 @@ kept_to_the_end = Cycle()
     [
         ("build", YOUNG_OBJECTS, False),
         ("gh-deploy", YOUNG_OBJECTS, False),
-        ("serve", gc.get_threshold()[0], True),
+        ("serve", "Python's default", True),
     ],
 )
-def test_a_one_shot_command_collects_less_often_and_not_at_exit(command: str, young: int, freed_at_exit: bool) -> None:
+def test_a_one_shot_command_collects_less_often_and_not_at_exit(
+    command: str, young: int | str, freed_at_exit: bool
+) -> None:
     result = subprocess.run(
         [sys.executable, "-c", PROCESS, command], capture_output=True, text=True, timeout=60, check=True
     )

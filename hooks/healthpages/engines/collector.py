@@ -29,19 +29,15 @@ from contextlib import contextmanager
 ONE_SHOT_COMMANDS = frozenset({"build", "gh-deploy"})
 YOUNG_OBJECTS = 10_000  # Python's default is 700
 
-_exit_registered = False
-
 
 def set_for_command(command: str) -> None:
     """Collect less often in a one-shot command, and not at its exit."""
-    global _exit_registered
     if command not in ONE_SHOT_COMMANDS:
         return
     young, middle, oldest = gc.get_threshold()
     gc.set_threshold(max(YOUNG_OBJECTS, young), middle, oldest)
-    if not _exit_registered:
-        atexit.register(gc.freeze)
-        _exit_registered = True
+    atexit.unregister(gc.freeze)  # once, however many builds this process runs
+    atexit.register(gc.freeze)
 
 
 @contextmanager
